@@ -1,0 +1,31 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { AuthModule } from './auth/auth.module.js';
+import { ClientsModule } from './clients/clients.module.js';
+import { CommonModule } from './common/common.module.js';
+import { CryptoModule } from './common/crypto/crypto.module.js';
+import type { AppConfig } from './config/app-config.js';
+import { ConfigModule } from './config/config.module.js';
+import { DatabaseModule } from './database/database.module.js';
+import { OAuthModule } from './oauth/oauth.module.js';
+import { OrganizationsModule } from './organizations/organizations.module.js';
+import { ResourcesModule } from './resources/resources.module.js';
+
+@Module({})
+export class AppModule {
+  static register(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        CommonModule,
+        CryptoModule,
+        DatabaseModule,
+        OrganizationsModule,
+        ClientsModule,
+        OAuthModule,
+        AuthModule,
+        ResourcesModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,76 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { RequireScopes } from '../auth/require-scopes.decorator.js';
+import { PageQueryDto } from '../common/pagination/page-query.dto.js';
+import { ClientsService } from './clients.service.js';
+import { CreateClientDto } from './dto/create-client.dto.js';
+import {
+  type ClientResponse,
+  type ClientWithSecretResponse,
+  type RotatedSecretResponse,
+  toClientResponse,
+  toClientWithSecretResponse,
+} from './dto/client.response.js';
+import { RotateSecretDto } from './dto/rotate-secret.dto.js';
+import { UpdateClientDto } from './dto/update-client.dto.js';
+
+@Controller('admin')
+@RequireScopes('admin')
+export class AdminClientsController {
+  constructor(private readonly clients: ClientsService) {}
+
+  @Post('organizations/:organizationId/clients')
+  async create(@Param('organizationId') organizationId: string, @Body() dto: CreateClientDto): Promise<ClientWithSecretResponse> {
+    const { client, clientSecret } = await this.clients.create(organizationId, {
+      clientName: dto.client_name,
+      scope: dto.scope,
+      defaultScope: dto.default_scope,
+      tokenEndpointAuthMethod: dto.token_endpoint_auth_method,
+      accessTokenTtl: dto.access_token_ttl,
+    });
+    return toClientWithSecretResponse(client, clientSecret);
+  }
+
+  @Get('organizations/:organizationId/clients')
+  async list(
+    @Param('organizationId') organizationId: string,
+    @Query() query: PageQueryDto,
+  ): Promise<{ data: ClientResponse[]; next_cursor: string | null }> {
+    const page = await this.clients.listByOrganization(organizationId, query.limit, query.cursor);
+    return { data: page.data.map(toClientResponse), next_cursor: page.nextCursor };
+  }
+
+  @Get('clients/:clientId')
+  async get(@Param('clientId') clientId: string): Promise<ClientResponse> {
+    return toClientResponse(await this.clients.get(clientId));
+  }
+
+  @Patch('clients/:clientId')
+  async update(@Param('clientId') clientId: string, @Body() dto: UpdateClientDto): Promise<ClientResponse> {
+    const client = await this.clients.update(clientId, {
+      clientName: dto.client_name,
+      scope: dto.scope,
+      defaultScope: dto.default_scope,
+      tokenEndpointAuthMethod: dto.token_endpoint_auth_method,
+      accessTokenTtl: dto.access_token_ttl,
+      status: dto.status,
+    });
+    return toClientResponse(client);
+  }
+
+  @Delete('clients/:clientId')
+  @HttpCode(204)
+  async delete(@Param('clientId') clientId: string): Promise<void> {
+    await this.clients.delete(clientId);
+  }
+
+  @Post('clients/:clientId/secrets')
+  async rotateSecret(@Param('clientId') clientId: string, @Body() dto: RotateSecretDto): Promise<RotatedSecretResponse> {
+    const rotated = await this.clients.rotateSecret(clientId, dto.grace_period_seconds);
+    return {
+      client_id: rotated.client.clientId,
+      client_secret: rotated.clientSecret,
+      client_secret_expires_at: 0,
+      previous_secrets_expire_at: rotated.previousSecretsExpireAt.toISOString(),
+    };
+  }
+}

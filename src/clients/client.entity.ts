@@ -1,0 +1,50 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { TIMESTAMP_COLUMN } from '../database/column-types.js';
+
+export const CLIENT_STATUSES = ['active', 'disabled'] as const;
+export type ClientStatus = (typeof CLIENT_STATUSES)[number];
+
+export const TOKEN_ENDPOINT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post'] as const;
+export type TokenEndpointAuthMethod = (typeof TOKEN_ENDPOINT_AUTH_METHODS)[number];
+
+@Entity('clients')
+export class ClientEntity {
+  @PrimaryColumn({ name: 'client_id', type: 'varchar', length: 128 })
+  clientId!: string;
+
+  @Column({ name: 'organization_id', type: 'varchar', length: 36 })
+  organizationId!: string;
+
+  @Column({ name: 'client_name', type: 'varchar', length: 200 })
+  clientName!: string;
+
+  /** Scopes the client may be granted, space-delimited (RFC 6749 section 3.3). */
+  @Column({ type: 'text' })
+  scope!: string;
+
+  /** Scopes granted when a token request names none. */
+  @Column({ name: 'default_scope', type: 'text' })
+  defaultScope!: string;
+
+  @Column({ name: 'token_endpoint_auth_method', type: 'varchar', length: 32 })
+  tokenEndpointAuthMethod!: TokenEndpointAuthMethod;
+
+  @Column({ name: 'grant_types', type: 'text' })
+  grantTypes!: string;
+
+  /** Seconds; null means the server default (ACCESS_TOKEN_TTL). */
+  @Column({ name: 'access_token_ttl', type: 'integer', nullable: true })
+  accessTokenTtl!: number | null;
+
+  @Column({ type: 'varchar', length: 16 })
+  status!: ClientStatus;
+
+  @Column({ name: 'created_at', type: TIMESTAMP_COLUMN })
+  createdAt!: Date;
+
+  @Column({ name: 'updated_at', type: TIMESTAMP_COLUMN })
+  updatedAt!: Date;
+
+  @Column({ name: 'deleted_at', type: TIMESTAMP_COLUMN, nullable: true })
+  deletedAt!: Date | null;
+}

@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { OrganizationsModule } from '../organizations/organizations.module.js';
+import { AdminClientsController } from './admin-clients.controller.js';
+import { BootstrapAdminService } from './bootstrap-admin.service.js';
+import { ClientDirectory } from './client-directory.js';
+import { ClientSecretEntity } from './client-secret.entity.js';
+import { ClientSecretHasher } from './client-secret-hasher.js';
+import { ClientEntity } from './client.entity.js';
+import { ClientsRepository } from './clients.repository.js';
+import { ClientsService } from './clients.service.js';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([ClientEntity, ClientSecretEntity]), OrganizationsModule],
+  controllers: [AdminClientsController],
+  providers: [ClientsRepository, ClientsService, ClientDirectory, ClientSecretHasher, BootstrapAdminService],
+  exports: [ClientsService, ClientDirectory, ClientSecretHasher],
+})
+export class ClientsModule {}

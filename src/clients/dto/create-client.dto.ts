@@ -1,0 +1,42 @@
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, Equals, IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { MAX_ACCESS_TOKEN_TTL, MIN_ACCESS_TOKEN_TTL } from '../../config/environment.js';
+import { TOKEN_ENDPOINT_AUTH_METHODS, type TokenEndpointAuthMethod } from '../client.entity.js';
+
+/** Client metadata, named as in RFC 7591 section 2. */
+export class CreateClientDto {
+  @IsString({ message: 'client_name must be a string' })
+  @MinLength(1, { message: 'client_name must not be empty' })
+  @MaxLength(200, { message: 'client_name must be at most 200 characters' })
+  @Matches(/^[^\p{Cc}]*$/u, { message: 'client_name must not contain control characters' })
+  client_name!: string;
+
+  /** The scopes the client may be granted, space-delimited. */
+  @IsString({ message: 'scope must be a space-delimited string of scopes' })
+  @MaxLength(1000, { message: 'scope must be at most 1000 characters' })
+  scope!: string;
+
+  /** The scopes granted when a token request names none; defaults to `scope`. */
+  @IsOptional()
+  @IsString({ message: 'default_scope must be a space-delimited string of scopes' })
+  @MaxLength(1000, { message: 'default_scope must be at most 1000 characters' })
+  default_scope?: string;
+
+  @IsOptional()
+  @IsIn(TOKEN_ENDPOINT_AUTH_METHODS, { message: `token_endpoint_auth_method must be one of ${TOKEN_ENDPOINT_AUTH_METHODS.join(', ')}` })
+  token_endpoint_auth_method?: TokenEndpointAuthMethod;
+
+  /** Only the client credentials grant exists here. */
+  @IsOptional()
+  @IsArray({ message: 'grant_types must be an array' })
+  @ArrayMaxSize(1, { message: 'grant_types may only be ["client_credentials"]' })
+  @Equals('client_credentials', { each: true, message: 'grant_types may only be ["client_credentials"]' })
+  grant_types?: string[];
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'access_token_ttl must be a whole number of seconds' })
+  @Min(MIN_ACCESS_TOKEN_TTL, { message: `access_token_ttl must be at least ${MIN_ACCESS_TOKEN_TTL} seconds` })
+  @Max(MAX_ACCESS_TOKEN_TTL, { message: `access_token_ttl must be at most ${MAX_ACCESS_TOKEN_TTL} seconds` })
+  access_token_ttl?: number;
+}

@@ -1,0 +1,54 @@
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+
+const KEY_BYTES = 32;
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+const CIPHERTEXT_VERSION = 'v1';
+
+/**
+ * Keys derived from the one root key (SECRETS_KEY): an HMAC key that makes
+ * client-secret hashes useless without the server, and an AES-256-GCM key for
+ * private signing keys at rest. Separate HKDF labels keep the two uses apart.
+ */
+export class SecretsKeyring {
+  private readonly hmacKey: Buffer;
+  private readonly encryptionKey: Buffer;
+
+  constructor(rootKey: Buffer) {
+    if (rootKey.length !== KEY_BYTES) throw new Error(`The secrets key must be ${KEY_BYTES} bytes.`);
+    this.hmacKey = derive(rootKey, 'orgsync/client-secret-hmac/v1');
+    this.encryptionKey = derive(rootKey, 'orgsync/at-rest-encryption/v1');
+  }
+
+  /** HMAC-SHA-256 of a value under the server's key. */
+  hmacSha256(value: string): Buffer {
+    return createHmac('sha256', this.hmacKey).update(value, 'utf8').digest();
+  }
+
+  /** AES-256-GCM; the output names its version so the scheme can change later. */
+  encrypt(plaintext: string): string {
+    const iv = randomBytes(IV_BYTES);
+    const cipher = createCipheriv('aes-256-gcm', this.encryptionKey, iv);
+    const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+    return `${CIPHERTEXT_VERSION}.${Buffer.concat([iv, cipher.getAuthTag(), ciphertext]).toString('base64url')}`;
+  }
+
+  decrypt(sealed: string): string {
+    const [version, payload] = sealed.split('.', 2);
+    if (version !== CIPHERTEXT_VERSION || payload === undefined) {
+      throw new Error('Unsupported ciphertext version.');
+    }
+    const bytes = Buffer.from(payload, 'base64url');
+    const decipher = createDecipheriv('aes-256-gcm', this.encryptionKey, bytes.subarray(0, IV_BYTES));
+    decipher.setAuthTag(bytes.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
+    return Buffer.concat([decipher.update(bytes.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
+  }
+}
+
+function derive(rootKey: Buffer, label: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', rootKey, Buffer.alloc(0), label, KEY_BYTES));
+}
+
+export function generateRootKey(): Buffer {
+  return randomBytes(KEY_BYTES);
+}

@@ -1,0 +1,19 @@
+import type { FastifyInstance } from 'fastify';
+
+/** OAuth requests are small; a larger form body is refused before it is read whole. */
+export const FORM_BODY_LIMIT = 16 * 1024;
+
+/**
+ * Form bodies are handed over raw (a Buffer) so the token endpoint can parse
+ * them strictly: duplicate detection, UTF-8 and percent-encoding checks. JSON
+ * uses Fastify's own parser, which guards against prototype poisoning.
+ */
+export function registerBodyParsers(fastify: FastifyInstance): void {
+  // Nothing here reads text/plain; refusing it makes a wrong Content-Type a clear 415.
+  fastify.removeContentTypeParser('text/plain');
+  fastify.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'buffer', bodyLimit: FORM_BODY_LIMIT },
+    (_request, body, done) => done(null, body),
+  );
+}

@@ -1,0 +1,117 @@
+import { plainToInstance } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateIf,
+  validateSync,
+  type ValidationError,
+} from 'class-validator';
+import { Type } from 'class-transformer';
+
+export const SIGNING_ALGORITHMS = ['ES256', 'RS256'] as const;
+export type SigningAlgorithm = (typeof SIGNING_ALGORITHMS)[number];
+
+/** Upper bound for any access-token lifetime, global or per client (RFC 9700 section 2.2: short-lived). */
+export const MAX_ACCESS_TOKEN_TTL = 86_400;
+export const MIN_ACCESS_TOKEN_TTL = 30;
+
+/**
+ * The environment variables orgsync reads, with their rules. Nothing outside
+ * src/config reads process.env: everything else receives a typed AppConfig.
+ */
+export class EnvironmentVariables {
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'PORT must be an integer between 0 and 65535' })
+  @Min(0, { message: 'PORT must be an integer between 0 and 65535' })
+  @Max(65535, { message: 'PORT must be an integer between 0 and 65535' })
+  PORT?: number;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(1, { message: 'HOST must not be empty' })
+  HOST?: string;
+
+  @IsOptional()
+  @IsUrl(
+    { require_tld: false, require_protocol: true, protocols: ['http', 'https'] },
+    { message: 'ISSUER must be an absolute http(s) URL, such as https://auth.example.com' },
+  )
+  @Matches(/^[^?#]*[^/?#]$/, { message: 'ISSUER must not end with "/" nor carry a query or fragment (RFC 8414 section 2)' })
+  ISSUER?: string;
+
+  @IsOptional()
+  @IsUrl(
+    { require_tld: false, require_protocol: true, protocols: ['http', 'https'] },
+    { message: 'ACCESS_TOKEN_AUDIENCE must be an absolute http(s) URL' },
+  )
+  ACCESS_TOKEN_AUDIENCE?: string;
+
+  @IsOptional()
+  @Matches(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, {
+    message: 'DATABASE_URL must be sqlite:<path> or a postgres:// URL',
+  })
+  DATABASE_URL?: string;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: `ACCESS_TOKEN_TTL must be a whole number of seconds` })
+  @Min(MIN_ACCESS_TOKEN_TTL, { message: `ACCESS_TOKEN_TTL must be at least ${MIN_ACCESS_TOKEN_TTL} seconds` })
+  @Max(MAX_ACCESS_TOKEN_TTL, { message: `ACCESS_TOKEN_TTL must be at most ${MAX_ACCESS_TOKEN_TTL} seconds` })
+  ACCESS_TOKEN_TTL?: number;
+
+  @IsOptional()
+  @IsIn(SIGNING_ALGORITHMS, { message: `SIGNING_ALG must be one of ${SIGNING_ALGORITHMS.join(', ')}` })
+  SIGNING_ALG?: SigningAlgorithm;
+
+  @IsOptional()
+  @Matches(/^[\x21-\x7e]{1,128}$/, {
+    message: 'BOOTSTRAP_ADMIN_CLIENT_ID must be 1 to 128 visible ASCII characters',
+  })
+  BOOTSTRAP_ADMIN_CLIENT_ID?: string;
+
+  @ValidateIf((env: EnvironmentVariables) => env.BOOTSTRAP_ADMIN_CLIENT_ID !== undefined || env.BOOTSTRAP_ADMIN_CLIENT_SECRET !== undefined)
+  @IsString({ message: 'BOOTSTRAP_ADMIN_CLIENT_SECRET must be set together with BOOTSTRAP_ADMIN_CLIENT_ID' })
+  @MinLength(32, { message: 'BOOTSTRAP_ADMIN_CLIENT_SECRET must be at least 32 characters long' })
+  @MaxLength(512, { message: 'BOOTSTRAP_ADMIN_CLIENT_SECRET must be at most 512 characters long' })
+  BOOTSTRAP_ADMIN_CLIENT_SECRET?: string;
+
+  @IsOptional()
+  @Matches(/^(?:[0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)$/, {
+    message: 'SECRETS_KEY must be 32 bytes, as 64 hex digits or base64',
+  })
+  SECRETS_KEY?: string;
+
+  @IsOptional()
+  @IsIn(['development', 'production', 'test'], { message: 'NODE_ENV must be development, production or test' })
+  NODE_ENV?: 'development' | 'production' | 'test';
+}
+
+/** Thrown when the environment is invalid; its message names every bad variable. */
+export class ConfigurationError extends Error {
+  override readonly name = 'ConfigurationError';
+}
+
+export function validateEnvironment(env: Record<string, string | undefined>): EnvironmentVariables {
+  // Empty strings count as unset, as in most twelve-factor tooling.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = plainToInstance(EnvironmentVariables, present, { excludeExtraneousValues: false });
+  const errors = validateSync(parsed, { skipMissingProperties: false, whitelist: false });
+  if (errors.length > 0) {
+    throw new ConfigurationError(`Invalid configuration:\n${errors.map(describe).join('\n')}`);
+  }
+  return parsed;
+}
+
+function describe(error: ValidationError): string {
+  const messages = Object.values(error.constraints ?? {});
+  return `  - ${messages[0] ?? `${error.property} is invalid`}`;
+}

@@ -1,0 +1,4 @@
+import { InitialSchema1763780000000 } from './1763780000000-InitialSchema.js';
+
+/** Every migration in order. Landed migrations are never edited: add a new one. */
+export const MIGRATIONS = [InitialSchema1763780000000];

@@ -1,0 +1,23 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { createApp } from './app.factory.js';
+import { loadConfig } from './config/app-config.js';
+import { ConfigurationError } from './config/environment.js';
+import { describeDatabase } from './config/database-url.js';
+
+async function bootstrap(): Promise<void> {
+  const config = loadConfig();
+  const app = await createApp(config);
+  await app.listen(config.http.port, config.http.host);
+  const url = await app.getUrl();
+  new Logger('orgsync').log(`Listening on ${url} with ${describeDatabase(config.database)}; issuer ${config.oauth.issuer}`);
+}
+
+bootstrap().catch((error: unknown) => {
+  if (error instanceof ConfigurationError) {
+    process.stderr.write(`${error.message}\n`);
+  } else {
+    new Logger('orgsync').error(error instanceof Error ? error.message : String(error));
+  }
+  process.exit(1);
+});

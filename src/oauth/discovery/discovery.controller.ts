@@ -1,0 +1,45 @@
+import { Controller, Get, Header } from '@nestjs/common';
+import { Public } from '../../auth/public.decorator.js';
+import { AppConfig } from '../../config/app-config.js';
+import { TOKEN_ENDPOINT_AUTH_METHODS } from '../../clients/client.entity.js';
+import { KNOWN_SCOPES } from '../../common/scopes.js';
+import { SigningKeysService } from '../keys/signing-keys.service.js';
+import { TOKEN_PATH } from '../token/token.controller.js';
+
+@Controller()
+@Public()
+export class DiscoveryController {
+  private readonly metadata: Record<string, unknown>;
+
+  constructor(
+    config: AppConfig,
+    private readonly keys: SigningKeysService,
+  ) {
+    const issuer = config.oauth.issuer;
+    // RFC 8414 section 2.
+    this.metadata = {
+      issuer,
+      token_endpoint: `${issuer}/${TOKEN_PATH}`,
+      jwks_uri: `${issuer}/oauth/jwks`,
+      scopes_supported: KNOWN_SCOPES,
+      // Required by section 2; empty because there is no authorization endpoint.
+      response_types_supported: [],
+      grant_types_supported: ['client_credentials'],
+      token_endpoint_auth_methods_supported: TOKEN_ENDPOINT_AUTH_METHODS,
+    };
+  }
+
+  @Get('.well-known/oauth-authorization-server')
+  @Header('cache-control', 'public, max-age=300')
+  discovery(): Record<string, unknown> {
+    return this.metadata;
+  }
+
+  /** RFC 7517 JWK Set: the signing key and retired keys whose tokens may still be live. */
+  @Get('oauth/jwks')
+  @Header('cache-control', 'public, max-age=60')
+  @Header('content-type', 'application/jwk-set+json')
+  async jwks(): Promise<object> {
+    return this.keys.jwks();
+  }
+}

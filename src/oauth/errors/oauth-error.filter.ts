@@ -1,0 +1,48 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { describeFrameworkError } from '../../common/http/framework-errors.js';
+import { OAuthError } from './oauth-error.js';
+
+/**
+ * Renders every error of the OAuth endpoints as RFC 6749 section 5.2 JSON,
+ * with no-store (section 5.1 applies the same caching rules to errors).
+ */
+@Catch()
+export class OAuthErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('OAuth');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const reply = http.getResponse<FastifyReply>();
+    const request = http.getRequest<FastifyRequest>();
+    sendOAuthError(reply, this.toOAuthError(exception, request));
+  }
+
+  private toOAuthError(exception: unknown, request: FastifyRequest): OAuthError {
+    if (exception instanceof OAuthError) return exception;
+    const framework = describeFrameworkError(exception);
+    if (framework) return OAuthError.invalidRequest(framework.detail);
+    if (exception instanceof HttpException && exception.getStatus() < 500) {
+      // Most often Fastify's JSON parser refusing a body that should never have been JSON.
+      return OAuthError.invalidRequest(
+        request.headers['content-type']?.toLowerCase().startsWith('application/x-www-form-urlencoded')
+          ? 'The request is malformed.'
+          : 'The token request must have an application/x-www-form-urlencoded body.',
+      );
+    }
+    this.logger.error(`request ${request.id} failed: ${exception instanceof Error ? exception.message : String(exception)}`);
+    return OAuthError.serverError();
+  }
+}
+
+export function sendOAuthError(reply: FastifyReply, error: OAuthError): void {
+  void reply
+    .status(error.status)
+    .headers({
+      ...error.headers,
+      'content-type': 'application/json; charset=utf-8',
+      'cache-control': 'no-store',
+      pragma: 'no-cache',
+    })
+    .send(JSON.stringify({ error: error.error, error_description: error.description }));
+}

@@ -1,0 +1,56 @@
+/** RFC 6749 section 5.2 error codes (and server_error, from section 4.1.2.1, for the unexpected). */
+export type OAuthErrorCode =
+  | 'invalid_request'
+  | 'invalid_client'
+  | 'invalid_grant'
+  | 'unauthorized_client'
+  | 'unsupported_grant_type'
+  | 'invalid_scope'
+  | 'server_error';
+
+/**
+ * An error of the OAuth endpoints, rendered as RFC 6749 section 5.2 JSON by
+ * OAuthErrorFilter. Descriptions are written for the client developer and
+ * never carry secrets, tokens or internals.
+ */
+export class OAuthError extends Error {
+  override readonly name = 'OAuthError';
+
+  private constructor(
+    readonly error: OAuthErrorCode,
+    readonly description: string,
+    readonly status: number,
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
+    super(description);
+  }
+
+  static invalidRequest(description: string, headers: Record<string, string> = {}): OAuthError {
+    return new OAuthError('invalid_request', description, 400, headers);
+  }
+
+  /**
+   * Section 5.2: 401, with a WWW-Authenticate challenge for the scheme the client
+   * used; RFC 7235 section 3.1 asks for a challenge on every 401, so Basic is
+   * offered also when the client tried another method.
+   */
+  static invalidClient(description = 'Client authentication failed.'): OAuthError {
+    return new OAuthError('invalid_client', description, 401, { 'www-authenticate': 'Basic realm="orgsync"' });
+  }
+
+  static unauthorizedClient(description: string): OAuthError {
+    return new OAuthError('unauthorized_client', description, 400);
+  }
+
+  static unsupportedGrantType(description: string): OAuthError {
+    return new OAuthError('unsupported_grant_type', description, 400);
+  }
+
+  static invalidScope(description: string): OAuthError {
+    return new OAuthError('invalid_scope', description, 400);
+  }
+
+  static serverError(): OAuthError {
+    return new OAuthError('server_error', 'The authorization server encountered an unexpected condition.', 500);
+  }
+}

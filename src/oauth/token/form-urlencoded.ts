@@ -1,0 +1,52 @@
+import { OAuthError } from '../errors/oauth-error.js';
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const MAX_PARAMETERS = 32;
+
+/**
+ * Parses an application/x-www-form-urlencoded body strictly: UTF-8 only,
+ * well-formed percent-encoding only (the WHATWG parser would silently keep a
+ * malformed `%zz` or replace bad bytes), and a bounded number of parameters.
+ * Values of repeated names are all kept so the caller can refuse repeats.
+ */
+export function parseFormBody(body: Buffer): Map<string, string[]> {
+  let text: string;
+  try {
+    text = utf8.decode(body);
+  } catch {
+    throw OAuthError.invalidRequest('The request body is not valid UTF-8.');
+  }
+  const params = new Map<string, string[]>();
+  if (text === '') return params;
+  const pairs = text.split('&');
+  if (pairs.length > MAX_PARAMETERS) throw OAuthError.invalidRequest('The request body has too many parameters.');
+  for (const pair of pairs) {
+    if (pair === '') continue;
+    const separator = pair.indexOf('=');
+    const name = decodeComponent(separator === -1 ? pair : pair.slice(0, separator));
+    const value = separator === -1 ? '' : decodeComponent(pair.slice(separator + 1));
+    const values = params.get(name);
+    if (values) values.push(value);
+    else params.set(name, [value]);
+  }
+  return params;
+}
+
+function decodeComponent(raw: string): string {
+  try {
+    return decodeURIComponent(raw.replaceAll('+', ' '));
+  } catch {
+    throw OAuthError.invalidRequest('The request body has malformed percent-encoding.');
+  }
+}
+
+/**
+ * RFC 6749 section 3.1: parameters sent without a value are treated as omitted,
+ * and parameters must not be included more than once.
+ */
+export function singleParameter(params: Map<string, string[]>, name: string): string | undefined {
+  const values = params.get(name)?.filter((value) => value !== '');
+  if (!values || values.length === 0) return undefined;
+  if (values.length > 1) throw OAuthError.invalidRequest(`The ${name} parameter is included more than once.`);
+  return values[0];
+}

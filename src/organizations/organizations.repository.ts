@@ -1,0 +1,30 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { IsNull, MoreThan, type Repository } from 'typeorm';
+import { OrganizationEntity } from './organization.entity.js';
+
+@Injectable()
+export class OrganizationsRepository {
+  constructor(@InjectRepository(OrganizationEntity) private readonly orm: Repository<OrganizationEntity>) {}
+
+  save(organization: OrganizationEntity): Promise<OrganizationEntity> {
+    return this.orm.save(organization);
+  }
+
+  findLiveById(id: string): Promise<OrganizationEntity | null> {
+    return this.orm.findOneBy({ id, deletedAt: IsNull() });
+  }
+
+  /** Live organizations in id order (UUIDv7: creation order), after the given id. */
+  listLive(limit: number, afterId?: string): Promise<OrganizationEntity[]> {
+    return this.orm.find({
+      where: { deletedAt: IsNull(), ...(afterId ? { id: MoreThan(afterId) } : {}) },
+      order: { id: 'ASC' },
+      take: limit,
+    });
+  }
+
+  findLivePlatformOrganization(): Promise<OrganizationEntity | null> {
+    return this.orm.findOne({ where: { isPlatform: true, deletedAt: IsNull() }, order: { id: 'ASC' } });
+  }
+}

@@ -1,0 +1,55 @@
+import { Injectable } from '@nestjs/common';
+import { v7 as uuidv7 } from 'uuid';
+import { Clock } from '../common/clock.js';
+import { DomainError } from '../common/errors/domain-error.js';
+import { decodeCursor, type Page, toPage } from '../common/pagination/cursor.js';
+import { OrganizationEntity } from './organization.entity.js';
+import { OrganizationsRepository } from './organizations.repository.js';
+import { OrganizationEvents } from './organization-events.js';
+
+export interface CreateOrganization {
+  readonly name: string;
+  readonly isPlatform?: boolean;
+}
+
+@Injectable()
+export class OrganizationsService {
+  constructor(
+    private readonly organizations: OrganizationsRepository,
+    private readonly events: OrganizationEvents,
+    private readonly clock: Clock,
+  ) {}
+
+  async create(input: CreateOrganization): Promise<OrganizationEntity> {
+    const now = this.clock.now();
+    const organization = Object.assign(new OrganizationEntity(), {
+      id: uuidv7(),
+      name: input.name,
+      isPlatform: input.isPlatform ?? false,
+      createdAt: now,
+      updatedAt: now,
+      deletedAt: null,
+    });
+    return this.organizations.save(organization);
+  }
+
+  async get(id: string): Promise<OrganizationEntity> {
+    const organization = await this.organizations.findLiveById(id);
+    if (!organization) throw DomainError.notFound(`Organization ${id}`);
+    return organization;
+  }
+
+  async list(limit: number, cursor?: string): Promise<Page<OrganizationEntity>> {
+    const after = cursor === undefined ? undefined : decodeCursor(cursor);
+    return toPage(await this.organizations.listLive(limit + 1, after), limit, (row) => row.id);
+  }
+
+  /** A soft delete: the organization's clients stop authenticating at once. */
+  async delete(id: string): Promise<void> {
+    const organization = await this.get(id);
+    organization.deletedAt = this.clock.now();
+    organization.updatedAt = organization.deletedAt;
+    await this.organizations.save(organization);
+    this.events.organizationDeleted(id);
+  }
+}

@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { OrganizationsModule } from '../organizations/organizations.module.js';
+import { OrganizationController } from './organization/organization.controller.js';
+
+/** The organization APIs partners call with their access tokens. */
+@Module({
+  imports: [OrganizationsModule],
+  controllers: [OrganizationController],
+})
+export class ResourcesModule {}

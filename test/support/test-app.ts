@@ -1,0 +1,69 @@
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import request from 'supertest';
+import { createApp } from '../../src/app.factory.js';
+import { AppConfig } from '../../src/config/app-config.js';
+import { createTestDatabase, type TestDatabase } from './test-database.js';
+
+export const ADMIN_CLIENT_ID = 'test-platform-admin';
+export const ADMIN_CLIENT_SECRET = `orgsync_cs_${randomBytes(32).toString('base64url')}`;
+
+export interface TestApp {
+  readonly app: NestFastifyApplication;
+  readonly config: AppConfig;
+  readonly database: TestDatabase;
+  /** The base URL the server listens on (127.0.0.1, a free port), which is also its issuer. */
+  readonly baseUrl: string;
+  http(): ReturnType<typeof request>;
+  /** Restarts nothing; closes the app and drops the database. */
+  close(): Promise<void>;
+}
+
+/**
+ * Boots the real application (AppModule on Fastify) in this process against a
+ * database of its own, listening on 127.0.0.1, with a bootstrap admin client.
+ */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const config = AppConfig.fromEnvironment(
+    {
+      DATABASE_URL: database.url,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      ISSUER: baseUrl,
+      SECRETS_KEY: randomBytes(32).toString('hex'),
+      BOOTSTRAP_ADMIN_CLIENT_ID: ADMIN_CLIENT_ID,
+      BOOTSTRAP_ADMIN_CLIENT_SECRET: ADMIN_CLIENT_SECRET,
+      NODE_ENV: 'test',
+      ...env,
+    },
+    database.dataDir,
+  );
+  const app = await createApp(config, { logger: ['error', 'fatal'] });
+  await app.listen(port, '127.0.0.1');
+  return {
+    app,
+    config,
+    database,
+    baseUrl,
+    http: () => request(app.getHttpServer()),
+    close: async () => {
+      await app.close();
+      await database.drop();
+    },
+  };
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
