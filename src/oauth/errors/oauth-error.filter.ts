@@ -22,14 +22,7 @@ export class OAuthErrorFilter implements ExceptionFilter {
     if (exception instanceof OAuthError) return exception;
     const framework = describeFrameworkError(exception);
     if (framework) return OAuthError.invalidRequest(framework.detail);
-    if (exception instanceof HttpException && exception.getStatus() < 500) {
-      // Most often Fastify's JSON parser refusing a body that should never have been JSON.
-      return OAuthError.invalidRequest(
-        request.headers['content-type']?.toLowerCase().startsWith('application/x-www-form-urlencoded')
-          ? 'The request is malformed.'
-          : 'The token request must have an application/x-www-form-urlencoded body.',
-      );
-    }
+    if (exception instanceof HttpException && exception.getStatus() < 500) return fromFrameworkStatus(exception.getStatus(), request);
     this.logger.error(`request ${request.id} failed: ${exception instanceof Error ? exception.message : String(exception)}`);
     return OAuthError.serverError();
   }
@@ -45,4 +38,13 @@ export function sendOAuthError(reply: FastifyReply, error: OAuthError): void {
       pragma: 'no-cache',
     })
     .send(JSON.stringify({ error: error.error, error_description: error.description }));
+}
+
+/** Fastify's own refusals (size limit, JSON parser) reach us as HttpExceptions; word them for a token client. */
+function fromFrameworkStatus(status: number, request: FastifyRequest): OAuthError {
+  if (status === 413) return OAuthError.invalidRequest('The request body is too large.');
+  const isForm = request.headers['content-type']?.toLowerCase().startsWith('application/x-www-form-urlencoded') ?? false;
+  return OAuthError.invalidRequest(
+    isForm ? 'The request is malformed.' : 'The token request must have an application/x-www-form-urlencoded body.',
+  );
 }

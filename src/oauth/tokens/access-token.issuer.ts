@@ -60,7 +60,6 @@ export class AccessTokenIssuer {
       algorithm: key.alg,
       // Section 2.1: typ "at+jwt" keeps access tokens from being confused with other JWTs.
       header: { alg: key.alg, typ: 'at+jwt', kid: key.kid },
-      noTimestamp: true,
     });
     return { accessToken, expiresIn: subject.ttlSeconds, scope };
   }

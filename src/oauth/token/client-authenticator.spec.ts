@@ -1,0 +1,111 @@
+import { jest } from '@jest/globals';
+import { SystemClock } from '../../common/clock.js';
+import { SecretsKeyring, generateRootKey } from '../../common/crypto/secrets-keyring.js';
+import type { ClientAuthRecord, ClientDirectory } from '../../clients/client-directory.js';
+import { ClientSecretHasher } from '../../clients/client-secret-hasher.js';
+import { OAuthError } from '../errors/oauth-error.js';
+import { ClientAuthenticator } from './client-authenticator.js';
+import type { TokenRequest } from './token-request.js';
+
+const hasher = new ClientSecretHasher(new SecretsKeyring(generateRootKey()));
+const SECRET = 'orgsync_cs_correct';
+
+function record(overrides: Partial<ClientAuthRecord> = {}): ClientAuthRecord {
+  return {
+    clientId: 'client-1',
+    organizationId: 'org-1',
+    usable: true,
+    tokenEndpointAuthMethod: 'client_secret_basic',
+    allowedScopes: new Set(['org:read']),
+    defaultScopes: ['org:read'],
+    grantTypes: new Set(['client_credentials']),
+    accessTokenTtl: null,
+    secrets: [{ ...hasher.hash(SECRET), expiresAt: null }],
+    ...overrides,
+  };
+}
+
+function request(clientSecret: string, method: 'client_secret_basic' | 'client_secret_post' = 'client_secret_basic'): TokenRequest {
+  return {
+    grantType: 'client_credentials',
+    scope: undefined,
+    credentials: { clientId: 'client-1', clientSecret, method },
+    unauthenticatedClientId: undefined,
+  };
+}
+
+describe('ClientAuthenticator', () => {
+  let directory: jest.Mocked<Pick<ClientDirectory, 'find'>>;
+  let authenticator: ClientAuthenticator;
+
+  beforeEach(() => {
+    directory = { find: jest.fn<ClientDirectory['find']>() };
+    authenticator = new ClientAuthenticator(directory as unknown as ClientDirectory, hasher, new SystemClock());
+  });
+
+  async function failure(tokenRequest: TokenRequest): Promise<OAuthError> {
+    try {
+      await authenticator.authenticate(tokenRequest);
+    } catch (error) {
+      if (error instanceof OAuthError) return error;
+      throw error;
+    }
+    throw new Error('expected authentication to fail');
+  }
+
+  it('authenticates a client with its secret', async () => {
+    directory.find.mockResolvedValue(record());
+    await expect(authenticator.authenticate(request(SECRET))).resolves.toMatchObject({ clientId: 'client-1' });
+  });
+
+  it('accepts any of several live secrets (rotation)', async () => {
+    directory.find.mockResolvedValue(
+      record({
+        secrets: [
+          { ...hasher.hash('other'), expiresAt: null },
+          { ...hasher.hash(SECRET), expiresAt: Date.now() + 60_000 },
+        ],
+      }),
+    );
+    await expect(authenticator.authenticate(request(SECRET))).resolves.toMatchObject({ clientId: 'client-1' });
+  });
+
+  it.each([
+    ['a wrong secret', () => record(), 'orgsync_cs_wrong'],
+    ['an unknown client', () => null, SECRET],
+    ['an expired secret', () => record({ secrets: [{ ...hasher.hash(SECRET), expiresAt: Date.now() - 1 }] }), SECRET],
+    ['a disabled client or deleted organization', () => record({ usable: false }), SECRET],
+  ])('answers %s with the same generic invalid_client', async (_label, found, secret) => {
+    directory.find.mockResolvedValue(found());
+    const error = await failure(request(secret));
+    expect(error).toMatchObject({ error: 'invalid_client', status: 401, description: 'Client authentication failed.' });
+    expect(error.headers['www-authenticate']).toBe('Basic realm="orgsync"');
+  });
+
+  it('enforces the registered authentication method, once the secret is proven', async () => {
+    directory.find.mockResolvedValue(record({ tokenEndpointAuthMethod: 'client_secret_post' }));
+    const error = await failure(request(SECRET, 'client_secret_basic'));
+    expect(error).toMatchObject({ error: 'invalid_client' });
+    expect(error.description).toContain('client_secret_post');
+  });
+
+  it('requires client authentication', async () => {
+    const error = await failure({
+      grantType: 'client_credentials',
+      scope: undefined,
+      credentials: undefined,
+      unauthenticatedClientId: 'x',
+    });
+    expect(error).toMatchObject({ error: 'invalid_client', status: 401 });
+    expect(directory.find).not.toHaveBeenCalled();
+  });
+
+  it('does not look up absurdly long client IDs', async () => {
+    const error = await failure({
+      ...request(SECRET),
+      credentials: { clientId: 'x'.repeat(500), clientSecret: SECRET, method: 'client_secret_basic' },
+    });
+    expect(error.error).toBe('invalid_client');
+    expect(directory.find).not.toHaveBeenCalled();
+  });
+});

@@ -1,0 +1,67 @@
+import { jest } from '@jest/globals';
+import type { ClientAuthRecord } from '../../clients/client-directory.js';
+import { OAuthError } from '../errors/oauth-error.js';
+import type { ClientAuthenticator } from './client-authenticator.js';
+import type { TokenGrant } from './grants/token-grant.js';
+import type { TokenRequest } from './token-request.js';
+import { TokenService } from './token.service.js';
+
+const client: ClientAuthRecord = {
+  clientId: 'c',
+  organizationId: 'o',
+  usable: true,
+  tokenEndpointAuthMethod: 'client_secret_basic',
+  allowedScopes: new Set(['org:read']),
+  defaultScopes: ['org:read'],
+  grantTypes: new Set(['client_credentials']),
+  accessTokenTtl: null,
+  secrets: [],
+};
+
+const issued = { accessToken: 'token', expiresIn: 600, scope: 'org:read' };
+
+function tokenRequest(grantType: string | undefined): TokenRequest {
+  return {
+    grantType,
+    scope: undefined,
+    credentials: { clientId: 'c', clientSecret: 's', method: 'client_secret_basic' },
+    unauthenticatedClientId: undefined,
+  };
+}
+
+describe('TokenService', () => {
+  let authenticator: jest.Mocked<Pick<ClientAuthenticator, 'authenticate'>>;
+  let grant: jest.Mocked<TokenGrant>;
+  let service: TokenService;
+
+  beforeEach(() => {
+    authenticator = { authenticate: jest.fn<ClientAuthenticator['authenticate']>().mockResolvedValue(client) };
+    grant = { grantType: 'client_credentials', handle: jest.fn<TokenGrant['handle']>().mockResolvedValue(issued) };
+    service = new TokenService(authenticator as unknown as ClientAuthenticator, [grant]);
+  });
+
+  it('authenticates the client, then runs its grant', async () => {
+    await expect(service.exchange(tokenRequest('client_credentials'))).resolves.toBe(issued);
+    expect(grant.handle).toHaveBeenCalledWith(tokenRequest('client_credentials'), client);
+  });
+
+  it('authenticates the client before looking at the grant type', async () => {
+    authenticator.authenticate.mockRejectedValue(OAuthError.invalidClient());
+    await expect(service.exchange(tokenRequest('password'))).rejects.toMatchObject({ error: 'invalid_client' });
+  });
+
+  it('answers a missing grant_type with invalid_request', async () => {
+    await expect(service.exchange(tokenRequest(undefined))).rejects.toMatchObject({ error: 'invalid_request' });
+  });
+
+  it('answers an unknown grant type with unsupported_grant_type', async () => {
+    await expect(service.exchange(tokenRequest('password'))).rejects.toMatchObject({ error: 'unsupported_grant_type' });
+    expect(grant.handle).not.toHaveBeenCalled();
+  });
+
+  it('answers a grant the client may not use with unauthorized_client', async () => {
+    authenticator.authenticate.mockResolvedValue({ ...client, grantTypes: new Set() });
+    await expect(service.exchange(tokenRequest('client_credentials'))).rejects.toMatchObject({ error: 'unauthorized_client', status: 400 });
+    expect(grant.handle).not.toHaveBeenCalled();
+  });
+});
