@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
 import {
   IsIn,
@@ -72,16 +73,17 @@ export class EnvironmentVariables {
   @IsIn(SIGNING_ALGORITHMS, { message: `SIGNING_ALG must be one of ${SIGNING_ALGORITHMS.join(', ')}` })
   SIGNING_ALG?: SigningAlgorithm;
 
-  @IsOptional()
+  @ValidateIf((env: EnvironmentVariables) => env.BOOTSTRAP_ADMIN_CLIENT_ID !== undefined || env.BOOTSTRAP_ADMIN_CLIENT_SECRET !== undefined)
   @Matches(/^[\x21-\x7e]{1,128}$/, {
     message: 'BOOTSTRAP_ADMIN_CLIENT_ID must be 1 to 128 visible ASCII characters',
   })
+  @IsString({ message: 'BOOTSTRAP_ADMIN_CLIENT_ID must be set together with BOOTSTRAP_ADMIN_CLIENT_SECRET' })
   BOOTSTRAP_ADMIN_CLIENT_ID?: string;
 
   @ValidateIf((env: EnvironmentVariables) => env.BOOTSTRAP_ADMIN_CLIENT_ID !== undefined || env.BOOTSTRAP_ADMIN_CLIENT_SECRET !== undefined)
-  @IsString({ message: 'BOOTSTRAP_ADMIN_CLIENT_SECRET must be set together with BOOTSTRAP_ADMIN_CLIENT_ID' })
   @MinLength(32, { message: 'BOOTSTRAP_ADMIN_CLIENT_SECRET must be at least 32 characters long' })
   @MaxLength(512, { message: 'BOOTSTRAP_ADMIN_CLIENT_SECRET must be at most 512 characters long' })
+  @IsString({ message: 'BOOTSTRAP_ADMIN_CLIENT_SECRET must be set together with BOOTSTRAP_ADMIN_CLIENT_ID' })
   BOOTSTRAP_ADMIN_CLIENT_SECRET?: string;
 
   @IsOptional()
@@ -104,7 +106,8 @@ export function validateEnvironment(env: Record<string, string | undefined>): En
   // Empty strings count as unset, as in most twelve-factor tooling.
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
   const parsed = plainToInstance(EnvironmentVariables, present, { excludeExtraneousValues: false });
-  const errors = validateSync(parsed, { skipMissingProperties: false, whitelist: false });
+  // Checks run bottom-up per variable and stop at the first failure, so each variable gets its most basic complaint.
+  const errors = validateSync(parsed, { skipMissingProperties: false, whitelist: false, stopAtFirstError: true });
   if (errors.length > 0) {
     throw new ConfigurationError(`Invalid configuration:\n${errors.map(describe).join('\n')}`);
   }
