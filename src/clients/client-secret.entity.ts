@@ -1,13 +1,15 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, ForeignKey, Index, PrimaryColumn } from 'typeorm';
 import { TIMESTAMP_COLUMN } from '../database/column-types.js';
 
 /** A client secret, kept only as a keyed hash that names its algorithm. */
 @Entity('client_secrets')
+@Index('ix_client_secrets_client', ['clientId'])
 export class ClientSecretEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id!: string;
 
   @Column({ name: 'client_id', type: 'varchar', length: 128 })
+  @ForeignKey('clients', { name: 'fk_client_secrets_client', onDelete: 'CASCADE' })
   clientId!: string;
 
   @Column({ name: 'hash_alg', type: 'varchar', length: 32 })

@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, ForeignKey, Index, PrimaryColumn } from 'typeorm';
 import { TIMESTAMP_COLUMN } from '../database/column-types.js';
 
 export const CLIENT_STATUSES = ['active', 'disabled'] as const;
@@ -8,11 +8,13 @@ export const TOKEN_ENDPOINT_AUTH_METHODS = ['client_secret_basic', 'client_secre
 export type TokenEndpointAuthMethod = (typeof TOKEN_ENDPOINT_AUTH_METHODS)[number];
 
 @Entity('clients')
+@Index('ix_clients_organization', ['organizationId', 'clientId'])
 export class ClientEntity {
   @PrimaryColumn({ name: 'client_id', type: 'varchar', length: 128 })
   clientId!: string;
 
   @Column({ name: 'organization_id', type: 'varchar', length: 36 })
+  @ForeignKey('organizations', { name: 'fk_clients_organization' })
   organizationId!: string;
 
   @Column({ name: 'client_name', type: 'varchar', length: 200 })

@@ -10,7 +10,7 @@ export class OrganizationEntity {
   name!: string;
 
   /** Clients of a platform organization may hold the `admin` scope; no other client can. */
-  @Column({ name: 'is_platform', type: 'boolean', default: false })
+  @Column({ name: 'is_platform', type: 'boolean' })
   isPlatform!: boolean;
 
   @Column({ name: 'created_at', type: TIMESTAMP_COLUMN })

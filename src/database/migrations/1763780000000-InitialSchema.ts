@@ -13,7 +13,7 @@ export class InitialSchema1763780000000 implements MigrationInterface {
         columns: [
           { name: 'id', type: 'varchar', length: '36', isPrimary: true },
           { name: 'name', type: 'varchar', length: '200' },
-          { name: 'is_platform', type: 'boolean', default: false },
+          { name: 'is_platform', type: 'boolean' },
           { name: 'created_at', type: timestamp },
           { name: 'updated_at', type: timestamp },
           { name: 'deleted_at', type: timestamp, isNullable: true },

@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { TIMESTAMP_COLUMN } from '../../database/column-types.js';
 import type { SigningAlgorithm } from '../../config/environment.js';
 
@@ -6,6 +6,7 @@ export type SigningKeyStatus = 'active' | 'retired';
 
 /** A JWT signing key pair; every replica reads the same keys from the database. */
 @Entity('signing_keys')
+@Index('ux_signing_keys_one_active', ['status'], { unique: true, where: "status = 'active'" })
 export class SigningKeyEntity {
   /** RFC 7638 JWK thumbprint of the public key. */
   @PrimaryColumn({ type: 'varchar', length: 64 })
