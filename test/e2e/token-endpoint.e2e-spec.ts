@@ -298,3 +298,30 @@ describe('POST /oauth/token (client credentials, RFC 6749 section 4.4)', () => {
     });
   });
 });
+
+describe('Basic credentials with characters that need form-encoding (RFC 6749 Appendix B)', () => {
+  const clientSecret = 'p@ss:w+rd%20 with/slashes=and&ampersands-0123456789';
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp({ BOOTSTRAP_ADMIN_CLIENT_ID: 'ops:admin+1', BOOTSTRAP_ADMIN_CLIENT_SECRET: clientSecret });
+  });
+  afterAll(() => t.close());
+
+  it('decodes the form-encoded client ID and secret inside the Basic header', async () => {
+    const response = await t
+      .http()
+      .post('/oauth/token')
+      .set('authorization', basicAuthorization('ops:admin+1', clientSecret))
+      .type('form')
+      .send({ grant_type: 'client_credentials' });
+    expect(response.status).toBe(200);
+    expect(response.body.scope).toBe('admin');
+  });
+
+  it('does not accept the same credentials without the form-encoding', async () => {
+    const raw = `Basic ${Buffer.from(`ops:admin+1:${clientSecret}`).toString('base64')}`;
+    const response = await t.http().post('/oauth/token').set('authorization', raw).type('form').send({ grant_type: 'client_credentials' });
+    expect(response.status).toBe(401);
+  });
+});
