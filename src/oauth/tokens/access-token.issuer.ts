@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import jwt from 'jsonwebtoken';
 import { AppConfig } from '../../config/app-config.js';
@@ -52,7 +52,8 @@ export class AccessTokenIssuer {
       client_id: subject.clientId,
       org_id: subject.organizationId,
       scope,
-      jti: randomBytes(16).toString('base64url'),
+      // randomUUID draws from a buffered entropy pool: cheaper per token than randomBytes.
+      jti: randomUUID(),
       iat,
       exp: iat + subject.ttlSeconds,
     };
