@@ -29,9 +29,11 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config), adapter, {
     bodyParser: false,
+    // Nest's default on a failed start-up is process.abort(); main.ts prints the reason and exits instead.
+    abortOnError: false,
     logger: options.logger ?? ['log', 'warn', 'error', 'fatal'],
   });
-  registerBodyParsers(app.getHttpAdapter().getInstance());
+  registerBodyParsers(app.getHttpAdapter().getInstance(), [`/${TOKEN_PATH}`]);
   app
     .getHttpAdapter()
     .getInstance()

@@ -19,7 +19,7 @@ export class AppModule {
         ConfigModule.forRoot(config),
         CommonModule,
         CryptoModule,
-        DatabaseModule,
+        DatabaseModule.forRoot(),
         OrganizationsModule,
         ClientsModule,
         OAuthModule,

@@ -6,6 +6,7 @@ import { ClientDirectory } from '../clients/client-directory.js';
 import { Clock } from '../common/clock.js';
 import { isKnownScope, type Scope } from '../common/scopes.js';
 import { SigningKeysService } from '../oauth/keys/signing-keys.service.js';
+import { issuedAtMs } from '../oauth/tokens/token-id.js';
 import { BearerErrors } from './bearer-errors.js';
 import type { Principal } from './principal.js';
 
@@ -59,8 +60,9 @@ export class AccessTokenVerifier {
   }
 
   private async principalFor(claims: jwt.JwtPayload): Promise<Principal> {
-    const { client_id: clientId, org_id: organizationId, scope, jti, exp } = claims as Record<string, unknown>;
+    const { client_id: clientId, org_id: organizationId, scope, jti, exp, iat } = claims as Record<string, unknown>;
     if (
+      typeof iat !== 'number' ||
       typeof clientId !== 'string' ||
       typeof organizationId !== 'string' ||
       typeof scope !== 'string' ||
@@ -71,10 +73,16 @@ export class AccessTokenVerifier {
     }
     const client = await this.clients.find(clientId);
     // A disabled or deleted client, or one whose organization is gone, loses its tokens at once.
-    if (!client || !client.usable || client.organizationId !== organizationId) {
+    if (
+      !client ||
+      !client.usable ||
+      client.organizationId !== organizationId ||
+      (client.tokensRevokedBefore !== null && issuedAtMs(jti, iat) <= client.tokensRevokedBefore)
+    ) {
       throw BearerErrors.invalidToken('The access token is no longer valid.');
     }
-    const scopes = new Set<Scope>(scope.split(' ').filter(isKnownScope));
+    // Scopes taken away from the client leave its outstanding tokens at once (least privilege).
+    const scopes = new Set<Scope>(scope.split(' ').filter((s): s is Scope => isKnownScope(s) && client.allowedScopes.has(s)));
     return { clientId, organizationId, scopes, tokenId: jti, expiresAt: exp };
   }
 }

@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { ClientsModule } from '../clients/clients.module.js';
-import { OAuthModule } from '../oauth/oauth.module.js';
+import { SigningKeysModule } from '../oauth/keys/signing-keys.module.js';
 import { AccessTokenVerifier } from './access-token.verifier.js';
 import { BearerAuthGuard } from './bearer-auth.guard.js';
 import { BearerStrategy } from './bearer.strategy.js';
@@ -13,7 +13,7 @@ import { ScopesGuard } from './scopes.guard.js';
  * global and in that order, so every route is closed unless opened on purpose.
  */
 @Module({
-  imports: [PassportModule.register({ session: false }), ClientsModule, OAuthModule],
+  imports: [PassportModule.register({ session: false }), ClientsModule, SigningKeysModule],
   providers: [
     AccessTokenVerifier,
     BearerStrategy,

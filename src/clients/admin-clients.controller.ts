@@ -9,6 +9,7 @@ import {
   type RotatedSecretResponse,
   toClientResponse,
   toClientWithSecretResponse,
+  toRotatedSecretResponse,
 } from './dto/client.response.js';
 import { RotateSecretDto } from './dto/rotate-secret.dto.js';
 import { UpdateClientDto } from './dto/update-client.dto.js';
@@ -65,12 +66,6 @@ export class AdminClientsController {
 
   @Post('clients/:clientId/secrets')
   async rotateSecret(@Param('clientId') clientId: string, @Body() dto: RotateSecretDto): Promise<RotatedSecretResponse> {
-    const rotated = await this.clients.rotateSecret(clientId, dto.grace_period_seconds);
-    return {
-      client_id: rotated.client.clientId,
-      client_secret: rotated.clientSecret,
-      client_secret_expires_at: 0,
-      previous_secrets_expire_at: rotated.previousSecretsExpireAt.toISOString(),
-    };
+    return toRotatedSecretResponse(await this.clients.rotateSecret(clientId, dto.grace_period_seconds));
   }
 }

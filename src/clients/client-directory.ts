@@ -23,6 +23,8 @@ export interface ClientAuthRecord {
   readonly defaultScopes: readonly string[];
   readonly grantTypes: ReadonlySet<string>;
   readonly accessTokenTtl: number | null;
+  /** Epoch milliseconds; tokens issued at or before it are refused. */
+  readonly tokensRevokedBefore: number | null;
   readonly secrets: readonly ActiveSecret[];
 }
 
@@ -73,6 +75,7 @@ export class ClientDirectory {
       defaultScopes: splitList(client.defaultScope),
       grantTypes: new Set(splitList(client.grantTypes)),
       accessTokenTtl: client.accessTokenTtl,
+      tokensRevokedBefore: client.tokensRevokedBefore?.getTime() ?? null,
       secrets: secrets.map((secret) => ({
         hashAlg: secret.hashAlg,
         hash: secret.hash,

@@ -41,6 +41,13 @@ export class ClientEntity {
   @Column({ type: 'varchar', length: 16 })
   status!: ClientStatus;
 
+  /**
+   * Access tokens issued before this instant are refused. Set when the client is
+   * disabled, so re-enabling it does not bring back tokens that were out there.
+   */
+  @Column({ name: 'tokens_revoked_before', type: TIMESTAMP_COLUMN, nullable: true })
+  tokensRevokedBefore!: Date | null;
+
   @Column({ name: 'created_at', type: TIMESTAMP_COLUMN })
   createdAt!: Date;
 

@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, LessThanOrEqual, MoreThan, type Repository } from 'typeorm';
 import { ClientSecretEntity } from './client-secret.entity.js';
 import { ClientEntity } from './client.entity.js';
+import { isWellFormedClientId } from './client-credentials.js';
 
 @Injectable()
 export class ClientsRepository {
@@ -12,6 +13,8 @@ export class ClientsRepository {
   ) {}
 
   findLive(clientId: string): Promise<ClientEntity | null> {
+    // No such client can exist, and PostgreSQL rejects some strings (a NUL byte) with an error, not a miss.
+    if (!isWellFormedClientId(clientId)) return Promise.resolve(null);
     return this.clients.findOneBy({ clientId, deletedAt: IsNull() });
   }
 

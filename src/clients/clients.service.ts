@@ -9,7 +9,7 @@ import { checkScopeSettings } from './client-scope-policy.js';
 import { ClientSecretEntity } from './client-secret.entity.js';
 import { ClientSecretHasher } from './client-secret-hasher.js';
 import { ClientEntity, type ClientStatus, type TokenEndpointAuthMethod } from './client.entity.js';
-import { generateClientId, generateClientSecret, secretHint } from './client-credentials.js';
+import { generateClientId, generateClientSecret, isWellFormedClientId, secretHint } from './client-credentials.js';
 import { ClientsRepository } from './clients.repository.js';
 
 export interface CreateClient {
@@ -69,6 +69,7 @@ export class ClientsService {
       grantTypes: GRANT_TYPES,
       accessTokenTtl: input.accessTokenTtl ?? null,
       status: 'active' as const,
+      tokensRevokedBefore: null,
       createdAt: now,
       updatedAt: now,
       deletedAt: null,
@@ -81,13 +82,17 @@ export class ClientsService {
 
   async get(clientId: string): Promise<ClientEntity> {
     const client = await this.clients.findLive(clientId);
-    if (!client) throw DomainError.notFound(`Client ${clientId}`);
+    // An organization's clients go with it: they cannot authenticate, so they are not managed either.
+    if (!client || !(await this.organizations.isLive(client.organizationId))) throw DomainError.notFound(`Client ${clientId}`);
     return client;
   }
 
   async listByOrganization(organizationId: string, limit: number, cursor?: string): Promise<Page<ClientEntity>> {
     await this.organizations.get(organizationId);
     const after = cursor === undefined ? undefined : decodeCursor(cursor);
+    // A cursor is opaque but not signed: one we could not have issued must not reach the query.
+    if (after !== undefined && !isWellFormedClientId(after))
+      throw DomainError.invalidField('cursor', 'cursor is not a cursor this API returned');
     return toPage(await this.clients.listLiveByOrganization(organizationId, limit + 1, after), limit, (c) => c.clientId);
   }
 
@@ -103,8 +108,10 @@ export class ClientsService {
     if (input.clientName !== undefined) client.clientName = input.clientName;
     if (input.tokenEndpointAuthMethod !== undefined) client.tokenEndpointAuthMethod = input.tokenEndpointAuthMethod;
     if (input.accessTokenTtl !== undefined) client.accessTokenTtl = input.accessTokenTtl;
+    const now = this.clock.now();
+    if (input.status === 'disabled' && client.status !== 'disabled') client.tokensRevokedBefore = now;
     if (input.status !== undefined) client.status = input.status;
-    client.updatedAt = this.clock.now();
+    client.updatedAt = now;
     await this.clients.save(client);
     this.directory.invalidate(clientId);
     return client;

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { v7 as uuidv7 } from 'uuid';
+import { v7 as uuidv7, validate as isUuid } from 'uuid';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { decodeCursor, type Page, toPage } from '../common/pagination/cursor.js';
@@ -39,8 +39,15 @@ export class OrganizationsService {
     return organization;
   }
 
+  /** True while the organization exists and is not deleted. */
+  async isLive(id: string): Promise<boolean> {
+    return (await this.organizations.findLiveById(id)) !== null;
+  }
+
   async list(limit: number, cursor?: string): Promise<Page<OrganizationEntity>> {
     const after = cursor === undefined ? undefined : decodeCursor(cursor);
+    // A cursor is opaque but not signed: one we could not have issued must not reach the query.
+    if (after !== undefined && !isUuid(after)) throw DomainError.invalidField('cursor', 'cursor is not a cursor this API returned');
     return toPage(await this.organizations.listLive(limit + 1, after), limit, (row) => row.id);
   }
 

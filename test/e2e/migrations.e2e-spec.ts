@@ -35,7 +35,9 @@ describe('migrations', () => {
 
   it('can all be reverted', async () => {
     for (let i = 0; i < MIGRATIONS.length; i++) await dataSource.undoLastMigration({ transaction: 'each' });
-    const tables = await dataSource.createQueryRunner().getTables(['organizations', 'clients', 'client_secrets', 'signing_keys']);
+    const tables = await dataSource
+      .createQueryRunner()
+      .getTables(['settings', 'organizations', 'clients', 'client_secrets', 'signing_keys']);
     expect(tables).toEqual([]);
   });
 });

@@ -1,3 +1,4 @@
+import type request from 'supertest';
 import { ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, type TestApp } from './test-app.js';
 
 export interface CreatedClient {
@@ -61,4 +62,78 @@ export async function organizationWithClient(
   const organization = await createOrganization(t, admin);
   const client = await createClient(t, admin, organization.id, metadata);
   return { admin, organizationId: organization.id, client };
+}
+
+/** A token request with client_secret_basic whose response is returned as is, refusals included. */
+export function requestToken(t: TestApp, clientId: string, clientSecret: string, scope?: string): request.Test {
+  return t
+    .http()
+    .post('/oauth/token')
+    .set('authorization', basicAuthorization(clientId, clientSecret))
+    .type('form')
+    .send({ grant_type: 'client_credentials', ...(scope ? { scope } : {}) });
+}
+
+/** A token request with client_secret_post (RFC 6749 section 2.3.1: credentials in the form body). */
+export function requestTokenWithPost(t: TestApp, clientId: string, clientSecret: string, scope?: string): request.Test {
+  return t
+    .http()
+    .post('/oauth/token')
+    .type('form')
+    .send({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret, ...(scope ? { scope } : {}) });
+}
+
+/** An organization whose clients may hold the admin scope. */
+export async function createPlatformOrganization(
+  t: TestApp,
+  token: string,
+  name = 'Second Platform',
+): Promise<{ id: string; name: string }> {
+  const response = await t.http().post('/admin/organizations').auth(token, { type: 'bearer' }).send({ name, platform: true });
+  if (response.status !== 201) throw new Error(`create organization failed: ${response.status} ${JSON.stringify(response.body)}`);
+  return response.body as { id: string; name: string };
+}
+
+/** A valid token of an ordinary organization's client: everything but admin. */
+export async function nonAdminToken(t: TestApp): Promise<string> {
+  const { client } = await organizationWithClient(t);
+  return obtainToken(t, client.client_id, client.client_secret, 'org:read');
+}
+
+export interface ProblemBody {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance: string;
+  request_id: string;
+  errors?: { field: string; message: string }[];
+}
+
+/**
+ * Asserts an RFC 9457 problem response: the media type, the members every
+ * problem carries, the status in the body matching the response's, and no
+ * trace of the server's internals. Returns the body for further checks.
+ */
+export function expectProblem(response: request.Response, status: number, type: string): ProblemBody {
+  expect(response.status).toBe(status);
+  expect(response.headers['content-type']).toMatch(/^application\/problem\+json\b/);
+  const body = JSON.parse(response.text) as ProblemBody;
+  expect(body).toMatchObject({
+    type: `urn:orgsync:problem:${type}`,
+    title: expect.any(String),
+    status,
+    detail: expect.any(String),
+    instance: expect.stringMatching(/^\//),
+    request_id: response.headers['x-request-id'],
+  });
+  expectNoInternals(response);
+  return body;
+}
+
+/** No stack frame, source path, SQL or driver error ever reaches a client. */
+export function expectNoInternals(response: request.Response): void {
+  expect(response.text).not.toMatch(
+    /\n\s+at |\bat [\w.<>]+ \(|node_modules|\.[jt]s:\d+|"stack"|QueryFailedError|SQLITE_|\bSELECT\b|\bINSERT\b/,
+  );
 }

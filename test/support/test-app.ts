@@ -16,16 +16,19 @@ export interface TestApp {
   /** The base URL the server listens on (127.0.0.1, a free port), which is also its issuer. */
   readonly baseUrl: string;
   http(): ReturnType<typeof request>;
-  /** Restarts nothing; closes the app and drops the database. */
+  /** Restarts nothing; closes the app and drops the database (unless the caller brought the database). */
   close(): Promise<void>;
 }
 
 /**
  * Boots the real application (AppModule on Fastify) in this process against a
  * database of its own, listening on 127.0.0.1, with a bootstrap admin client.
+ * Given an existing database, the app runs on it (beside the CLI, or after
+ * another app) and leaves dropping it to the caller; its SECRETS_KEY must then
+ * come in `env`, the same for every process using that database.
  */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const database = await createTestDatabase();
+export async function startTestApp(env: Record<string, string> = {}, existingDatabase?: TestDatabase): Promise<TestApp> {
+  const database = existingDatabase ?? (await createTestDatabase());
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const config = AppConfig.fromEnvironment(
@@ -52,7 +55,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     http: () => request(app.getHttpServer()),
     close: async () => {
       await app.close();
-      await database.drop();
+      if (!existingDatabase) await database.drop();
     },
   };
 }

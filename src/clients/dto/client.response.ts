@@ -1,4 +1,5 @@
 import type { ClientEntity } from '../client.entity.js';
+import type { RotatedSecret } from '../clients.service.js';
 
 /** Client metadata as RFC 7591 section 3.2.1 names it, plus orgsync's own fields. Never a hash. */
 export interface ClientResponse {
@@ -48,4 +49,13 @@ export function toClientResponse(client: ClientEntity): ClientResponse {
 
 export function toClientWithSecretResponse(client: ClientEntity, clientSecret: string): ClientWithSecretResponse {
   return { ...toClientResponse(client), client_secret: clientSecret, client_secret_expires_at: 0 };
+}
+
+export function toRotatedSecretResponse(rotated: RotatedSecret): RotatedSecretResponse {
+  return {
+    client_id: rotated.client.clientId,
+    client_secret: rotated.clientSecret,
+    client_secret_expires_at: 0,
+    previous_secrets_expire_at: rotated.previousSecretsExpireAt.toISOString(),
+  };
 }

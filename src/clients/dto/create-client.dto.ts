@@ -1,5 +1,18 @@
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, Equals, IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  Equals,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
 import { MAX_ACCESS_TOKEN_TTL, MIN_ACCESS_TOKEN_TTL } from '../../config/environment.js';
 import { TOKEN_ENDPOINT_AUTH_METHODS, type TokenEndpointAuthMethod } from '../client.entity.js';
 
@@ -29,12 +42,12 @@ export class CreateClientDto {
   /** Only the client credentials grant exists here. */
   @IsOptional()
   @IsArray({ message: 'grant_types must be an array' })
+  @ArrayMinSize(1, { message: 'grant_types may only be ["client_credentials"]' })
   @ArrayMaxSize(1, { message: 'grant_types may only be ["client_credentials"]' })
   @Equals('client_credentials', { each: true, message: 'grant_types may only be ["client_credentials"]' })
   grant_types?: string[];
 
   @IsOptional()
-  @Type(() => Number)
   @IsInt({ message: 'access_token_ttl must be a whole number of seconds' })
   @Min(MIN_ACCESS_TOKEN_TTL, { message: `access_token_ttl must be at least ${MIN_ACCESS_TOKEN_TTL} seconds` })
   @Max(MAX_ACCESS_TOKEN_TTL, { message: `access_token_ttl must be at most ${MAX_ACCESS_TOKEN_TTL} seconds` })

@@ -1,27 +1,33 @@
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
+import { IsIn, IsInt, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
 import { MAX_ACCESS_TOKEN_TTL, MIN_ACCESS_TOKEN_TTL } from '../../config/environment.js';
 import { CLIENT_STATUSES, type ClientStatus, TOKEN_ENDPOINT_AUTH_METHODS, type TokenEndpointAuthMethod } from '../client.entity.js';
 
+/**
+ * A field left out keeps its value. Only `access_token_ttl` may be null (back to
+ * the server default); IsOptional would let null through for the others too.
+ */
+const Omittable = () => ValidateIf((_dto: object, value: unknown) => value !== undefined);
+
 /** Every field optional; `access_token_ttl: null` returns the client to the server default. */
 export class UpdateClientDto {
-  @IsOptional()
+  @Omittable()
   @IsString({ message: 'client_name must be a string' })
   @MinLength(1, { message: 'client_name must not be empty' })
   @MaxLength(200, { message: 'client_name must be at most 200 characters' })
   @Matches(/^[^\p{Cc}]*$/u, { message: 'client_name must not contain control characters' })
   client_name?: string;
 
-  @IsOptional()
+  @Omittable()
   @IsString({ message: 'scope must be a space-delimited string of scopes' })
   @MaxLength(1000, { message: 'scope must be at most 1000 characters' })
   scope?: string;
 
-  @IsOptional()
+  @Omittable()
   @IsString({ message: 'default_scope must be a space-delimited string of scopes' })
   @MaxLength(1000, { message: 'default_scope must be at most 1000 characters' })
   default_scope?: string;
 
-  @IsOptional()
+  @Omittable()
   @IsIn(TOKEN_ENDPOINT_AUTH_METHODS, { message: `token_endpoint_auth_method must be one of ${TOKEN_ENDPOINT_AUTH_METHODS.join(', ')}` })
   token_endpoint_auth_method?: TokenEndpointAuthMethod;
 
@@ -31,7 +37,7 @@ export class UpdateClientDto {
   @Max(MAX_ACCESS_TOKEN_TTL, { message: `access_token_ttl must be at most ${MAX_ACCESS_TOKEN_TTL} seconds` })
   access_token_ttl?: number | null;
 
-  @IsOptional()
+  @Omittable()
   @IsIn(CLIENT_STATUSES, { message: `status must be one of ${CLIENT_STATUSES.join(', ')}` })
   status?: ClientStatus;
 }

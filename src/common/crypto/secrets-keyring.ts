@@ -20,6 +20,11 @@ export class SecretsKeyring {
     this.encryptionKey = derive(rootKey, 'orgsync/at-rest-encryption/v1');
   }
 
+  /** Identifies the root key without revealing it: an HMAC of a fixed label under a derived key. */
+  fingerprint(): string {
+    return this.hmacSha256('orgsync/secrets-key-fingerprint/v1').toString('base64url');
+  }
+
   /** HMAC-SHA-256 of a value under the server's key. */
   hmacSha256(value: string): Buffer {
     return createHmac('sha256', this.hmacKey).update(value, 'utf8').digest();

@@ -8,12 +8,16 @@ export const FORM_BODY_LIMIT = 16 * 1024;
  * them strictly: duplicate detection, UTF-8 and percent-encoding checks. JSON
  * uses Fastify's own parser, which guards against prototype poisoning.
  */
-export function registerBodyParsers(fastify: FastifyInstance): void {
+export function registerBodyParsers(fastify: FastifyInstance, formPaths: readonly string[]): void {
   // Nothing here reads text/plain; refusing it makes a wrong Content-Type a clear 415.
   fastify.removeContentTypeParser('text/plain');
   fastify.addContentTypeParser(
     'application/x-www-form-urlencoded',
     { parseAs: 'buffer', bodyLimit: FORM_BODY_LIMIT },
-    (_request, body, done) => done(null, body),
+    (request, body, done) => {
+      // Only the OAuth endpoints take form bodies; elsewhere a form is the wrong media type, not bad JSON.
+      if (formPaths.includes(request.url.split('?', 1)[0] ?? '')) done(null, body);
+      else done(Object.assign(new Error('Unsupported Media Type'), { statusCode: 415, code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE' }), undefined);
+    },
   );
 }

@@ -53,8 +53,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       };
     }
     if (exception instanceof DomainError) return { problem: fromDomainError(exception), headers: {} };
-    if (exception instanceof HttpException) return { problem: fromHttpException(exception, request), headers: {} };
-    const framework = describeFrameworkError(exception);
+    // Nest's Fastify adapter wraps Fastify's own 4xx errors (body parsing, media type, size) in an
+    // HttpException; the cause says which, so look there before rendering the wrapper.
+    const framework = describeFrameworkError(exception instanceof HttpException ? exception.cause : exception);
     if (framework) {
       return {
         problem: {
@@ -66,6 +67,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         headers: {},
       };
     }
+    if (exception instanceof HttpException) return { problem: fromHttpException(exception, request), headers: {} };
     return {
       problem: {
         type: problemType('internal_error'),

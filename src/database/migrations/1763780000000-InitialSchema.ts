@@ -1,12 +1,21 @@
 import { type MigrationInterface, type QueryRunner, Table, TableForeignKey, TableIndex } from 'typeorm';
 import { timestampType } from './migration-types.js';
 
-/** Organizations, their clients and client secrets, and the JWT signing keys. */
+/** Installation settings, organizations, their clients and client secrets, and the JWT signing keys. */
 export class InitialSchema1763780000000 implements MigrationInterface {
   name = 'InitialSchema1763780000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     const timestamp = timestampType(queryRunner);
+    await queryRunner.createTable(
+      new Table({
+        name: 'settings',
+        columns: [
+          { name: 'name', type: 'varchar', length: '64', isPrimary: true },
+          { name: 'value', type: 'text' },
+        ],
+      }),
+    );
     await queryRunner.createTable(
       new Table({
         name: 'organizations',
@@ -34,6 +43,7 @@ export class InitialSchema1763780000000 implements MigrationInterface {
           { name: 'grant_types', type: 'text' },
           { name: 'access_token_ttl', type: 'integer', isNullable: true },
           { name: 'status', type: 'varchar', length: '16' },
+          { name: 'tokens_revoked_before', type: timestamp, isNullable: true },
           { name: 'created_at', type: timestamp },
           { name: 'updated_at', type: timestamp },
           { name: 'deleted_at', type: timestamp, isNullable: true },
@@ -100,5 +110,6 @@ export class InitialSchema1763780000000 implements MigrationInterface {
     await queryRunner.dropTable('client_secrets');
     await queryRunner.dropTable('clients');
     await queryRunner.dropTable('organizations');
+    await queryRunner.dropTable('settings');
   }
 }

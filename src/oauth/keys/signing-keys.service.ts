@@ -1,5 +1,5 @@
 import { createPrivateKey, createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
-import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config.js';
 import { MAX_ACCESS_TOKEN_TTL, type SigningAlgorithm } from '../../config/environment.js';
 import { TtlCache } from '../../common/cache/ttl-cache.js';
@@ -46,7 +46,7 @@ const KEY_SET_TTL_MS = 1_000;
 const UNKNOWN_KID_RELOAD_MS = 200;
 
 @Injectable()
-export class SigningKeysService implements OnApplicationBootstrap {
+export class SigningKeysService {
   private readonly logger = new Logger('SigningKeys');
   private readonly cache: TtlCache<'keys', KeySet>;
   private readonly privateKeys = new Map<string, KeyObject>();
@@ -61,7 +61,7 @@ export class SigningKeysService implements OnApplicationBootstrap {
   }
 
   /** The first start generates a key; a change of SIGNING_ALG rotates to a key of the new algorithm. */
-  async onApplicationBootstrap(): Promise<void> {
+  async ensureSigningKey(): Promise<void> {
     const active = await this.keys.findActive();
     if (!active) {
       await this.tryActivateNewKey('no signing key existed');

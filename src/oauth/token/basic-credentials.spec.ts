@@ -1,4 +1,3 @@
-import { OAuthError } from '../errors/oauth-error.js';
 import { parseBasicAuthorization } from './basic-credentials.js';
 
 const basic = (raw: string) => `Basic ${Buffer.from(raw).toString('base64')}`;
@@ -32,6 +31,12 @@ describe('parseBasicAuthorization', () => {
     ['bad percent-encoding', basic('a%zz:b')],
     ['an empty credential', 'Basic'],
   ])('refuses %s as invalid_request', (_label, header) => {
-    expect(() => parseBasicAuthorization(header)).toThrow(OAuthError);
+    let thrown: unknown;
+    try {
+      parseBasicAuthorization(header);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toMatchObject({ name: 'OAuthError', error: 'invalid_request' });
   });
 });

@@ -1,3 +1,4 @@
+import { clientAuthRecord } from '../../../test/support/client-auth-record.js';
 import { jest } from '@jest/globals';
 import { SystemClock } from '../../common/clock.js';
 import { SecretsKeyring, generateRootKey } from '../../common/crypto/secrets-keyring.js';
@@ -11,18 +12,7 @@ const hasher = new ClientSecretHasher(new SecretsKeyring(generateRootKey()));
 const SECRET = 'orgsync_cs_correct';
 
 function record(overrides: Partial<ClientAuthRecord> = {}): ClientAuthRecord {
-  return {
-    clientId: 'client-1',
-    organizationId: 'org-1',
-    usable: true,
-    tokenEndpointAuthMethod: 'client_secret_basic',
-    allowedScopes: new Set(['org:read']),
-    defaultScopes: ['org:read'],
-    grantTypes: new Set(['client_credentials']),
-    accessTokenTtl: null,
-    secrets: [{ ...hasher.hash(SECRET), expiresAt: null }],
-    ...overrides,
-  };
+  return clientAuthRecord({ secrets: [{ ...hasher.hash(SECRET), expiresAt: null }], ...overrides });
 }
 
 function request(clientSecret: string, method: 'client_secret_basic' | 'client_secret_post' = 'client_secret_basic'): TokenRequest {

@@ -1,3 +1,4 @@
+import { clientAuthRecord } from '../../../test/support/client-auth-record.js';
 import { jest } from '@jest/globals';
 import type { ClientAuthRecord } from '../../clients/client-directory.js';
 import { OAuthError } from '../errors/oauth-error.js';
@@ -6,17 +7,7 @@ import type { TokenGrant } from './grants/token-grant.js';
 import type { TokenRequest } from './token-request.js';
 import { TokenService } from './token.service.js';
 
-const client: ClientAuthRecord = {
-  clientId: 'c',
-  organizationId: 'o',
-  usable: true,
-  tokenEndpointAuthMethod: 'client_secret_basic',
-  allowedScopes: new Set(['org:read']),
-  defaultScopes: ['org:read'],
-  grantTypes: new Set(['client_credentials']),
-  accessTokenTtl: null,
-  secrets: [],
-};
+const client: ClientAuthRecord = clientAuthRecord();
 
 const issued = { accessToken: 'token', expiresIn: 600, scope: 'org:read' };
 

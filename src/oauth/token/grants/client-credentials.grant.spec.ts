@@ -1,20 +1,10 @@
+import { clientAuthRecord } from '../../../../test/support/client-auth-record.js';
 import type { ClientAuthRecord } from '../../../clients/client-directory.js';
 import { OAuthError } from '../../errors/oauth-error.js';
 import { grantedScopes } from './client-credentials.grant.js';
 
 function client(overrides: Partial<ClientAuthRecord> = {}): ClientAuthRecord {
-  return {
-    clientId: 'c',
-    organizationId: 'o',
-    usable: true,
-    tokenEndpointAuthMethod: 'client_secret_basic',
-    allowedScopes: new Set(['org:read', 'members:read', 'groups:read']),
-    defaultScopes: ['org:read'],
-    grantTypes: new Set(['client_credentials']),
-    accessTokenTtl: null,
-    secrets: [],
-    ...overrides,
-  };
+  return clientAuthRecord({ allowedScopes: new Set(['org:read', 'members:read', 'groups:read']), ...overrides });
 }
 
 function invalidScope(run: () => unknown): string {
