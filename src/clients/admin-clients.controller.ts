@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } fr
 import { RequireScopes } from '../auth/require-scopes.decorator.js';
 import { PageQueryDto } from '../common/pagination/page-query.dto.js';
 import { ClientsService } from './clients.service.js';
-import { CreateClientDto } from './dto/create-client.dto.js';
+import { CreateClientDto, toCreateClient } from './dto/create-client.dto.js';
 import {
   type ClientResponse,
   type ClientWithSecretResponse,
@@ -12,7 +12,7 @@ import {
   toRotatedSecretResponse,
 } from './dto/client.response.js';
 import { RotateSecretDto } from './dto/rotate-secret.dto.js';
-import { UpdateClientDto } from './dto/update-client.dto.js';
+import { UpdateClientDto, toUpdateClient } from './dto/update-client.dto.js';
 
 @Controller('admin')
 @RequireScopes('admin')
@@ -21,13 +21,7 @@ export class AdminClientsController {
 
   @Post('organizations/:organizationId/clients')
   async create(@Param('organizationId') organizationId: string, @Body() dto: CreateClientDto): Promise<ClientWithSecretResponse> {
-    const { client, clientSecret } = await this.clients.create(organizationId, {
-      clientName: dto.client_name,
-      scope: dto.scope,
-      defaultScope: dto.default_scope,
-      tokenEndpointAuthMethod: dto.token_endpoint_auth_method,
-      accessTokenTtl: dto.access_token_ttl,
-    });
+    const { client, clientSecret } = await this.clients.create(organizationId, toCreateClient(dto));
     return toClientWithSecretResponse(client, clientSecret);
   }
 
@@ -47,14 +41,7 @@ export class AdminClientsController {
 
   @Patch('clients/:clientId')
   async update(@Param('clientId') clientId: string, @Body() dto: UpdateClientDto): Promise<ClientResponse> {
-    const client = await this.clients.update(clientId, {
-      clientName: dto.client_name,
-      scope: dto.scope,
-      defaultScope: dto.default_scope,
-      tokenEndpointAuthMethod: dto.token_endpoint_auth_method,
-      accessTokenTtl: dto.access_token_ttl,
-      status: dto.status,
-    });
+    const client = await this.clients.update(clientId, toUpdateClient(dto));
     return toClientResponse(client);
   }
 

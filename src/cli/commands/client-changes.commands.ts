@@ -3,7 +3,7 @@ import { CLIENT_STATUSES } from '../../clients/client.entity.js';
 import { ClientsService } from '../../clients/clients.service.js';
 import { toClientResponse, toRotatedSecretResponse } from '../../clients/dto/client.response.js';
 import { DEFAULT_SECRET_GRACE_PERIOD, MAX_SECRET_GRACE_PERIOD, RotateSecretDto } from '../../clients/dto/rotate-secret.dto.js';
-import { UpdateClientDto } from '../../clients/dto/update-client.dto.js';
+import { UpdateClientDto, toUpdateClient } from '../../clients/dto/update-client.dto.js';
 import { UsageError } from '../cli-errors.js';
 import { anyGiven, jsonNumber, validated } from '../cli-input.js';
 import type { CliSession } from '../cli-session.js';
@@ -71,16 +71,7 @@ async function updateClient(session: CliSession, clientId: string, options: Upda
   };
   if (!anyGiven(input)) throw new UsageError('nothing to change: give at least one option (see orgsync clients update --help)');
   const dto = await validated(UpdateClientDto, input);
-  const client = await session.withServices((app) =>
-    app.get(ClientsService).update(clientId, {
-      clientName: dto.client_name,
-      scope: dto.scope,
-      defaultScope: dto.default_scope,
-      tokenEndpointAuthMethod: dto.token_endpoint_auth_method,
-      accessTokenTtl: dto.access_token_ttl,
-      status: dto.status,
-    }),
-  );
+  const client = await session.withServices((app) => app.get(ClientsService).update(clientId, toUpdateClient(dto)));
   session.output().record(toClientResponse(client));
 }
 

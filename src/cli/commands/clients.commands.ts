@@ -1,7 +1,7 @@
 import { type Command, Option } from 'commander';
 import { ClientsService } from '../../clients/clients.service.js';
 import { type ClientResponse, toClientResponse, toClientWithSecretResponse } from '../../clients/dto/client.response.js';
-import { CreateClientDto } from '../../clients/dto/create-client.dto.js';
+import { CreateClientDto, toCreateClient } from '../../clients/dto/create-client.dto.js';
 import { PageQueryDto } from '../../common/pagination/page-query.dto.js';
 import { jsonNumber, validated } from '../cli-input.js';
 import type { CliSession } from '../cli-session.js';
@@ -77,15 +77,7 @@ async function createClient(session: CliSession, options: CreateOptions): Promis
     token_endpoint_auth_method: options.authMethod,
     access_token_ttl: options.accessTokenTtl,
   });
-  const { client, clientSecret } = await session.withServices((app) =>
-    app.get(ClientsService).create(options.org, {
-      clientName: dto.client_name,
-      scope: dto.scope,
-      defaultScope: dto.default_scope,
-      tokenEndpointAuthMethod: dto.token_endpoint_auth_method,
-      accessTokenTtl: dto.access_token_ttl,
-    }),
-  );
+  const { client, clientSecret } = await session.withServices((app) => app.get(ClientsService).create(options.org, toCreateClient(dto)));
   const output = session.output();
   output.record(toClientWithSecretResponse(client, clientSecret));
   output.note(

@@ -15,6 +15,7 @@ import {
 } from 'class-validator';
 import { MAX_ACCESS_TOKEN_TTL, MIN_ACCESS_TOKEN_TTL } from '../../config/environment.js';
 import { TOKEN_ENDPOINT_AUTH_METHODS, type TokenEndpointAuthMethod } from '../client.entity.js';
+import type { CreateClient } from '../clients.service.js';
 
 /** Client metadata, named as in RFC 7591 section 2. */
 export class CreateClientDto {
@@ -52,4 +53,14 @@ export class CreateClientDto {
   @Min(MIN_ACCESS_TOKEN_TTL, { message: `access_token_ttl must be at least ${MIN_ACCESS_TOKEN_TTL} seconds` })
   @Max(MAX_ACCESS_TOKEN_TTL, { message: `access_token_ttl must be at most ${MAX_ACCESS_TOKEN_TTL} seconds` })
   access_token_ttl?: number;
+}
+
+export function toCreateClient(dto: CreateClientDto): CreateClient {
+  return {
+    clientName: dto.client_name,
+    scope: dto.scope,
+    defaultScope: dto.default_scope,
+    tokenEndpointAuthMethod: dto.token_endpoint_auth_method,
+    accessTokenTtl: dto.access_token_ttl,
+  };
 }

@@ -1,5 +1,6 @@
 import { IsIn, IsInt, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
 import { MAX_ACCESS_TOKEN_TTL, MIN_ACCESS_TOKEN_TTL } from '../../config/environment.js';
+import type { UpdateClient } from '../clients.service.js';
 import { CLIENT_STATUSES, type ClientStatus, TOKEN_ENDPOINT_AUTH_METHODS, type TokenEndpointAuthMethod } from '../client.entity.js';
 
 /**
@@ -40,4 +41,15 @@ export class UpdateClientDto {
   @Omittable()
   @IsIn(CLIENT_STATUSES, { message: `status must be one of ${CLIENT_STATUSES.join(', ')}` })
   status?: ClientStatus;
+}
+
+export function toUpdateClient(dto: UpdateClientDto): UpdateClient {
+  return {
+    clientName: dto.client_name,
+    scope: dto.scope,
+    defaultScope: dto.default_scope,
+    tokenEndpointAuthMethod: dto.token_endpoint_auth_method,
+    accessTokenTtl: dto.access_token_ttl,
+    status: dto.status,
+  };
 }
