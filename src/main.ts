@@ -9,8 +9,9 @@ async function bootstrap(): Promise<void> {
   const config = loadConfig();
   const app = await createApp(config);
   await app.listen(config.http.port, config.http.host);
-  const url = await app.getUrl();
-  new Logger('orgsync').log(`Listening on ${url} with ${describeDatabase(config.database)}; issuer ${config.oauth.issuer}`);
+  new Logger('orgsync').log(
+    `Listening on http://${config.http.host}:${config.http.port} with ${describeDatabase(config.database)}; issuer ${config.oauth.issuer}`,
+  );
 }
 
 bootstrap().catch((error: unknown) => {
