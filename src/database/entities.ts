@@ -2,7 +2,21 @@ import { ClientSecretEntity } from '../clients/client-secret.entity.js';
 import { ClientEntity } from '../clients/client.entity.js';
 import { SigningKeyEntity } from '../oauth/keys/signing-key.entity.js';
 import { OrganizationEntity } from '../organizations/organization.entity.js';
+import { GroupMembershipEntity } from '../resources/groups/group-membership.entity.js';
+import { GroupEntity } from '../resources/groups/group.entity.js';
+import { MemberEntity } from '../resources/members/member.entity.js';
+import { IdempotencyRecordEntity } from '../resources/shared/idempotency-record.entity.js';
 import { SettingEntity } from './setting.entity.js';
 
 /** Every entity, for the DataSource shared by the app, the CLI and the typeorm CLI. */
-export const ENTITIES = [SettingEntity, OrganizationEntity, ClientEntity, ClientSecretEntity, SigningKeyEntity];
+export const ENTITIES = [
+  SettingEntity,
+  OrganizationEntity,
+  ClientEntity,
+  ClientSecretEntity,
+  SigningKeyEntity,
+  MemberEntity,
+  GroupEntity,
+  GroupMembershipEntity,
+  IdempotencyRecordEntity,
+];

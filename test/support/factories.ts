@@ -137,3 +137,17 @@ export function expectNoInternals(response: request.Response): void {
     /\n\s+at |\bat [\w.<>]+ \(|node_modules|\.[jt]s:\d+|"stack"|QueryFailedError|SQLITE_|\bSELECT\b|\bINSERT\b/,
   );
 }
+
+export const DATA_SCOPES = 'org:read members:read members:write groups:read groups:write';
+
+/** An organization and a token for its data APIs, with the scopes asked for (all data scopes by default). */
+export async function organizationToken(
+  t: TestApp,
+  scope = DATA_SCOPES,
+  name = 'Acme Corp',
+): Promise<{ organizationId: string; token: string }> {
+  const admin = await adminToken(t);
+  const organization = await createOrganization(t, admin, name);
+  const client = await createClient(t, admin, organization.id, { scope: DATA_SCOPES });
+  return { organizationId: organization.id, token: await obtainToken(t, client.client_id, client.client_secret, scope) };
+}

@@ -13,16 +13,23 @@ const CIPHERTEXT_VERSION = 'v1';
 export class SecretsKeyring {
   private readonly hmacKey: Buffer;
   private readonly encryptionKey: Buffer;
+  private readonly cursorKey: Buffer;
 
   constructor(rootKey: Buffer) {
     if (rootKey.length !== KEY_BYTES) throw new Error(`The secrets key must be ${KEY_BYTES} bytes.`);
     this.hmacKey = derive(rootKey, 'orgsync/client-secret-hmac/v1');
     this.encryptionKey = derive(rootKey, 'orgsync/at-rest-encryption/v1');
+    this.cursorKey = derive(rootKey, 'orgsync/cursor-mac/v1');
   }
 
   /** Identifies the root key without revealing it: an HMAC of a fixed label under a derived key. */
   fingerprint(): string {
     return this.hmacSha256('orgsync/secrets-key-fingerprint/v1').toString('base64url');
+  }
+
+  /** Authenticates pagination cursors handed to clients, so they cannot be forged or moved between organizations. */
+  cursorMac(value: string): Buffer {
+    return createHmac('sha256', this.cursorKey).update(value, 'utf8').digest();
   }
 
   /** HMAC-SHA-256 of a value under the server's key. */

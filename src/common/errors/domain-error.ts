@@ -7,6 +7,12 @@ export enum DomainErrorCode {
   Conflict = 'conflict',
   Validation = 'validation_failed',
   Forbidden = 'forbidden',
+  /** The record belongs to a sync connection: its system of record is elsewhere. */
+  OwnedBySync = 'owned_by_sync',
+  /** An If-Match precondition named a version that is no longer current (RFC 9110 section 13.1.1). */
+  PreconditionFailed = 'precondition_failed',
+  /** An Idempotency-Key was reused with a different request. */
+  IdempotencyKeyReused = 'idempotency_key_reused',
 }
 
 export interface FieldError {
@@ -21,6 +27,8 @@ export class DomainError extends Error {
     readonly code: DomainErrorCode,
     message: string,
     readonly fieldErrors: readonly FieldError[] = [],
+    /** Extra members of the problem document (RFC 9457 section 3.2). */
+    readonly extensions: Readonly<Record<string, unknown>> = {},
   ) {
     super(message);
   }

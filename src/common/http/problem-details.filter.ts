@@ -95,6 +95,7 @@ function fromDomainError(error: DomainError): ProblemDocument {
     status,
     detail: error.message,
     ...(error.fieldErrors.length > 0 ? { errors: error.fieldErrors } : {}),
+    ...error.extensions,
   };
 }
 
@@ -109,6 +110,12 @@ function statusForDomainError(code: DomainErrorCode): number {
       return 400;
     case DomainErrorCode.Forbidden:
       return 403;
+    case DomainErrorCode.OwnedBySync:
+      return 409;
+    case DomainErrorCode.PreconditionFailed:
+      return 412;
+    case DomainErrorCode.IdempotencyKeyReused:
+      return 422;
   }
 }
 

@@ -1,4 +1,5 @@
 import { InitialSchema1763780000000 } from './1763780000000-InitialSchema.js';
+import { MembersAndGroups1763790000000 } from './1763790000000-MembersAndGroups.js';
 
 /** Every migration in order. Landed migrations are never edited: add a new one. */
-export const MIGRATIONS = [InitialSchema1763780000000];
+export const MIGRATIONS = [InitialSchema1763780000000, MembersAndGroups1763790000000];

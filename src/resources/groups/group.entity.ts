@@ -1,0 +1,37 @@
+import { Column, Entity, ForeignKey, Index, PrimaryColumn } from 'typeorm';
+import { TIMESTAMP_COLUMN } from '../../database/column-types.js';
+
+/** A group of an organization's members. Soft-deleted records stay as tombstones. */
+@Entity('groups')
+@Index('ix_groups_organization_id', ['organizationId', 'id'])
+@Index('ix_groups_organization_updated', ['organizationId', 'updatedAt'])
+@Index('ix_groups_organization_external', ['organizationId', 'externalId'])
+export class GroupEntity {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id!: string;
+
+  @Column({ name: 'organization_id', type: 'varchar', length: 36 })
+  @ForeignKey('organizations', { name: 'fk_groups_organization' })
+  organizationId!: string;
+
+  @Column({ name: 'external_id', type: 'varchar', length: 255, nullable: true })
+  externalId!: string | null;
+
+  @Column({ name: 'display_name', type: 'varchar', length: 255 })
+  displayName!: string;
+
+  @Column({ type: 'varchar', length: 64 })
+  source!: string;
+
+  @Column({ type: 'integer' })
+  version!: number;
+
+  @Column({ name: 'created_at', type: TIMESTAMP_COLUMN })
+  createdAt!: Date;
+
+  @Column({ name: 'updated_at', type: TIMESTAMP_COLUMN })
+  updatedAt!: Date;
+
+  @Column({ name: 'deleted_at', type: TIMESTAMP_COLUMN, nullable: true })
+  deletedAt!: Date | null;
+}

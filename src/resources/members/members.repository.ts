@@ -1,0 +1,70 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager, In, IsNull } from 'typeorm';
+import { validate as isUuid } from 'uuid';
+import { MemberEntity } from './member.entity.js';
+
+export interface MemberListFilters {
+  readonly updatedSince?: Date;
+  readonly email?: string;
+  readonly active?: boolean;
+  /** Tombstones are listed when asked for, and always in incremental (updated_since) reads. */
+  readonly includeDeleted?: boolean;
+}
+
+/** Every query names the organization: there is no way to reach another organization's members from here. */
+@Injectable()
+export class MembersRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  findLive(organizationId: string, id: string, manager: EntityManager = this.dataSource.manager): Promise<MemberEntity | null> {
+    // IDs are UUIDs: anything else names no member, and never reaches the database.
+    if (!isUuid(id)) return Promise.resolve(null);
+    return manager.getRepository(MemberEntity).findOneBy({ organizationId, id, deletedAt: IsNull() });
+  }
+
+  findLiveByEmail(organizationId: string, emailNormalized: string, manager: EntityManager): Promise<MemberEntity | null> {
+    return manager.getRepository(MemberEntity).findOneBy({ organizationId, emailNormalized, deletedAt: IsNull() });
+  }
+
+  /** Live members among `ids`, in one query. */
+  findLiveByIds(organizationId: string, ids: readonly string[], manager: EntityManager = this.dataSource.manager): Promise<MemberEntity[]> {
+    const valid = ids.filter((id) => isUuid(id));
+    if (valid.length === 0) return Promise.resolve([]);
+    return manager
+      .getRepository(MemberEntity)
+      .createQueryBuilder('m')
+      .where('m.organization_id = :organizationId', { organizationId })
+      .andWhere({ id: In(valid) })
+      .andWhere('m.deleted_at IS NULL')
+      .getMany();
+  }
+
+  /** A page in id order (UUIDv7 never changes), so a walk sees each record once even while others change. */
+  list(organizationId: string, filters: MemberListFilters, limit: number, afterId?: string): Promise<MemberEntity[]> {
+    const query = this.dataSource
+      .getRepository(MemberEntity)
+      .createQueryBuilder('m')
+      .where('m.organization_id = :organizationId', { organizationId });
+    if (filters.updatedSince) query.andWhere('m.updated_at >= :updatedSince', { updatedSince: filters.updatedSince });
+    else if (!filters.includeDeleted) query.andWhere('m.deleted_at IS NULL');
+    if (filters.email !== undefined) query.andWhere('m.email_normalized = :email', { email: filters.email.toLowerCase() });
+    if (filters.active !== undefined) query.andWhere('m.active = :active', { active: filters.active });
+    if (afterId !== undefined) query.andWhere('m.id > :afterId', { afterId });
+    return query.orderBy('m.id', 'ASC').limit(limit).getMany();
+  }
+
+  insert(member: MemberEntity, manager: EntityManager): Promise<unknown> {
+    return manager.insert(MemberEntity, member);
+  }
+
+  /**
+   * Optimistic concurrency: the row is written only if it still has the version
+   * that was read. Returns false when another write got there first.
+   */
+  async updateIfVersion(member: MemberEntity, expectedVersion: number, manager: EntityManager): Promise<boolean> {
+    const { id, organizationId, ...changes } = member;
+    const result = await manager.update(MemberEntity, { id, organizationId, version: expectedVersion }, changes);
+    return (result.affected ?? 0) === 1;
+  }
+}
