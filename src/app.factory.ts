@@ -7,8 +7,10 @@ import type { AppConfig } from './config/app-config.js';
 import { ProblemDetailsFilter } from './common/http/problem-details.filter.js';
 import { problemValidationPipe } from './common/http/validation.pipe.js';
 import { registerBodyParsers } from './common/http/body-parsers.js';
+import { registerResponseHeaders } from './common/http/response-headers.js';
 import { OAuthErrorFilter } from './oauth/errors/oauth-error.filter.js';
 import { TOKEN_PATH } from './oauth/token/token.controller.js';
+import { setupOpenApi } from './openapi/openapi.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -33,15 +35,13 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     abortOnError: false,
     logger: options.logger ?? ['log', 'warn', 'error', 'fatal'],
   });
-  registerBodyParsers(app.getHttpAdapter().getInstance(), [`/${TOKEN_PATH}`]);
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .addHook('onSend', async (request, reply) => {
-      void reply.header('x-request-id', String(request.id));
-    });
+  const fastify = app.getHttpAdapter().getInstance();
+  registerBodyParsers(fastify, [`/${TOKEN_PATH}`]);
+  registerResponseHeaders(fastify);
   app.useGlobalFilters(new ProblemDetailsFilter([{ path: `/${TOKEN_PATH}`, filter: new OAuthErrorFilter() }]));
   app.useGlobalPipes(problemValidationPipe());
+  // Before init: Swagger UI and the document are Fastify routes, which Fastify accepts only until it is ready.
+  setupOpenApi(app, config);
   app.enableShutdownHooks();
   return app;
 }

@@ -56,7 +56,8 @@ describe('the admin clients API', () => {
       const response = await createRaw({ client_name: 'Payroll sync', scope: 'org:read members:read' });
 
       expect(response.status).toBe(201);
-      expect(response.headers['cache-control']).toBeUndefined();
+      // The one response that carries the secret must never be cached (RFC 6749 section 5.1 sets the same rule for tokens).
+      expect(response.headers['cache-control']).toBe('no-store');
       expect(Object.keys(response.body as object).sort()).toEqual([...CLIENT_FIELDS, 'client_secret', 'client_secret_expires_at'].sort());
       expect(response.body).toEqual({
         client_id: expect.stringMatching(/^orgsync_ci_[A-Za-z0-9_-]{22}$/),

@@ -217,11 +217,7 @@ describe('members API (/api/v1/members)', () => {
 
     it('refuses null for user_name and active', async () => {
       const member = await createMember();
-      expectProblem(
-        await api().patch(`/api/v1/members/${member.id}`).send({ user_name: null }),
-        400,
-        'validation_failed',
-      );
+      expectProblem(await api().patch(`/api/v1/members/${member.id}`).send({ user_name: null }), 400, 'validation_failed');
       expectProblem(await api().patch(`/api/v1/members/${member.id}`).send({ active: null }), 400, 'validation_failed');
     });
 
@@ -265,6 +261,15 @@ describe('members API (/api/v1/members)', () => {
       );
       expect(responses.map((r) => r.status)).toEqual([201, 201, 201, 201, 201]);
       expect(new Set(responses.map((r) => r.body.id)).size).toBe(1);
+    });
+
+    it('replays a retry whose JSON lists the same fields in another order', async () => {
+      const name = unique();
+      const key = `k-order-${name}`;
+      const first = await api().post('/api/v1/members').set('idempotency-key', key).send({ user_name: name, title: 'T' });
+      const retry = await api().post('/api/v1/members').set('idempotency-key', key).send({ title: 'T', user_name: name });
+      expect(retry.status).toBe(201);
+      expect(retry.body.id).toBe(first.body.id);
     });
 
     it('refuses the same key with a different body (422)', async () => {

@@ -37,7 +37,17 @@ describe('migrations', () => {
     for (let i = 0; i < MIGRATIONS.length; i++) await dataSource.undoLastMigration({ transaction: 'each' });
     const tables = await dataSource
       .createQueryRunner()
-      .getTables(['members', 'groups', 'group_members', 'idempotency_records', 'settings', 'organizations', 'clients', 'client_secrets', 'signing_keys']);
+      .getTables([
+        'members',
+        'groups',
+        'group_members',
+        'idempotency_records',
+        'settings',
+        'organizations',
+        'clients',
+        'client_secrets',
+        'signing_keys',
+      ]);
     expect(tables).toEqual([]);
   });
 });

@@ -1,34 +1,80 @@
+import { ApiProperty } from '@nestjs/swagger';
 import type { ClientEntity } from '../client.entity.js';
+import { CLIENT_ID_PREFIX, CLIENT_SECRET_PREFIX } from '../client-credentials.js';
 import type { RotatedSecret } from '../clients.service.js';
+import { CLIENT_DOCS } from './client.docs.js';
+
+const CLIENT_ID = { description: 'The client identifier (RFC 6749 section 2.2).', example: `${CLIENT_ID_PREFIX}3q2x7w9v0XvM4b1kQ1sW0A` };
+const CLIENT_SECRET = {
+  description: 'The client secret. Shown in this response only: it is stored as a hash and can never be read again.',
+  // A placeholder, not a secret: secret scanners look for this prefix.
+  example: `${CLIENT_SECRET_PREFIX}${'x'.repeat(43)}`,
+};
+const SECRET_EXPIRES_AT = { type: 'integer', description: 'RFC 7591: 0, the secret does not expire.', example: 0 } as const;
 
 /** Client metadata as RFC 7591 section 3.2.1 names it, plus orgsync's own fields. Never a hash. */
-export interface ClientResponse {
-  client_id: string;
-  client_id_issued_at: number;
-  client_name: string;
-  organization_id: string;
-  scope: string;
-  default_scope: string;
-  token_endpoint_auth_method: string;
-  grant_types: string[];
-  access_token_ttl: number | null;
-  status: string;
-  created_at: string;
-  updated_at: string;
+export class ClientResponse {
+  @ApiProperty(CLIENT_ID)
+  client_id!: string;
+
+  @ApiProperty({ type: 'integer', description: 'When the client was created, in seconds since the epoch (RFC 7591).' })
+  client_id_issued_at!: number;
+
+  @ApiProperty(CLIENT_DOCS.client_name)
+  client_name!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  organization_id!: string;
+
+  @ApiProperty(CLIENT_DOCS.scope)
+  scope!: string;
+
+  @ApiProperty(CLIENT_DOCS.default_scope)
+  default_scope!: string;
+
+  @ApiProperty(CLIENT_DOCS.token_endpoint_auth_method)
+  token_endpoint_auth_method!: string;
+
+  @ApiProperty(CLIENT_DOCS.grant_types)
+  grant_types!: string[];
+
+  @ApiProperty({ ...CLIENT_DOCS.access_token_ttl, nullable: true, description: "The client's token lifetime; null, the server default." })
+  access_token_ttl!: number | null;
+
+  @ApiProperty(CLIENT_DOCS.status)
+  status!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  created_at!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  updated_at!: string;
 }
 
-export interface ClientWithSecretResponse extends ClientResponse {
-  client_secret: string;
+export class ClientWithSecretResponse extends ClientResponse {
+  @ApiProperty(CLIENT_SECRET)
+  client_secret!: string;
+
   /** RFC 7591: 0 means the secret does not expire. */
-  client_secret_expires_at: number;
+  @ApiProperty(SECRET_EXPIRES_AT)
+  client_secret_expires_at!: number;
 }
 
-export interface RotatedSecretResponse {
-  client_id: string;
-  client_secret: string;
-  client_secret_expires_at: number;
-  previous_secrets_expire_at: string;
+export class RotatedSecretResponse {
+  @ApiProperty(CLIENT_ID)
+  client_id!: string;
+
+  @ApiProperty(CLIENT_SECRET)
+  client_secret!: string;
+
+  @ApiProperty(SECRET_EXPIRES_AT)
+  client_secret_expires_at!: number;
+
+  @ApiProperty({ format: 'date-time', description: "When the client's previous secrets stop working." })
+  previous_secrets_expire_at!: string;
 }
+
+// The mappers build plain objects of these shapes: never instances, never the entity.
 
 export function toClientResponse(client: ClientEntity): ClientResponse {
   return {

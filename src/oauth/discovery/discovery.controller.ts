@@ -1,13 +1,16 @@
 import { Controller, Get, Header } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Public } from '../../auth/public.decorator.js';
 import { AppConfig } from '../../config/app-config.js';
 import { TOKEN_ENDPOINT_AUTH_METHODS } from '../../clients/client.entity.js';
 import { KNOWN_SCOPES } from '../../common/scopes.js';
 import { SigningKeysService } from '../keys/signing-keys.service.js';
 import { TOKEN_PATH } from '../token/token.controller.js';
+import { AuthorizationServerMetadata, JsonWebKeySet } from './discovery.schemas.js';
 
 @Controller()
 @Public()
+@ApiTags('OAuth 2.0')
 export class DiscoveryController {
   private readonly metadata: Record<string, unknown>;
 
@@ -31,6 +34,8 @@ export class DiscoveryController {
 
   @Get('.well-known/oauth-authorization-server')
   @Header('cache-control', 'public, max-age=300')
+  @ApiOperation({ summary: 'Authorization server metadata (RFC 8414)', description: 'OAuth libraries configure themselves from it.' })
+  @ApiOkResponse({ type: AuthorizationServerMetadata })
   discovery(): Record<string, unknown> {
     return this.metadata;
   }
@@ -39,6 +44,9 @@ export class DiscoveryController {
   @Get('oauth/jwks')
   @Header('cache-control', 'public, max-age=60')
   @Header('content-type', 'application/jwk-set+json')
+  @ApiOperation({ summary: 'Token signing keys (RFC 7517)', description: 'Verify access tokens against these keys.' })
+  @ApiProduces('application/jwk-set+json')
+  @ApiOkResponse({ type: JsonWebKeySet })
   async jwks(): Promise<object> {
     return this.keys.jwks();
   }

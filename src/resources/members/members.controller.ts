@@ -1,4 +1,14 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import {
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal } from '../../auth/current-principal.decorator.js';
 import type { Principal } from '../../auth/principal.js';
@@ -6,16 +16,23 @@ import { RequireScopes } from '../../auth/require-scopes.decorator.js';
 import { etagOf, ifNoneMatchHolds } from '../shared/etag.js';
 import { RequestHeader } from '../shared/http-headers.js';
 import { IdempotencyService } from '../shared/idempotency.service.js';
-import type { PageResponse } from '../shared/page.js';
+import { ApiProblemResponses, JSON_BODY_PROBLEMS } from '../../common/http/api-problem-responses.decorator.js';
+import { PageOf, type PageResponse } from '../../common/pagination/page.response.js';
 import { ResourceCursors } from '../shared/resource-cursors.js';
 import { CreateMemberDto, toMemberFields } from './dto/create-member.dto.js';
 import { ListMembersQueryDto } from './dto/list-members.query.js';
-import { type MemberResponse, toMemberResponse } from './dto/member.response.js';
+import { MemberResponse, toMemberResponse } from './dto/member.response.js';
 import { toMemberChanges, UpdateMemberDto } from './dto/update-member.dto.js';
 import { MembersService } from './members.service.js';
 
 /** The caller's organization's members. The organization is the token's; no route takes one from the request. */
+const ApiMemberId = () => ApiParam({ name: 'id', format: 'uuid', description: 'The member ID.' });
+const ApiIfMatch = () =>
+  ApiHeader({ name: 'If-Match', required: false, description: 'Write only if the member still has this ETag; 412 otherwise.' });
+const ETAG_HEADER = { ETag: { description: 'The version of the member, for If-Match and If-None-Match.', schema: { type: 'string' } } };
+
 @Controller('api/v1/members')
+@ApiTags('Members')
 export class MembersController {
   constructor(
     private readonly members: MembersService,
@@ -25,6 +42,12 @@ export class MembersController {
 
   @Get()
   @RequireScopes('members:read')
+  @ApiOperation({
+    summary: 'List members',
+    description: 'In a stable order, one page at a time: walking every page returns each member once, even while members change.',
+  })
+  @ApiOkResponse({ type: PageOf(MemberResponse) })
+  @ApiProblemResponses(400)
   async list(@CurrentPrincipal() principal: Principal, @Query() query: ListMembersQueryDto): Promise<PageResponse<MemberResponse>> {
     const filters = {
       updatedSince: query.updated_since === undefined ? undefined : new Date(query.updated_since),
@@ -45,6 +68,12 @@ export class MembersController {
 
   @Get(':id')
   @RequireScopes('members:read')
+  @ApiOperation({ summary: 'Read a member' })
+  @ApiMemberId()
+  @ApiHeader({ name: 'If-None-Match', required: false, description: '304 when the member still has this ETag.' })
+  @ApiOkResponse({ type: MemberResponse, headers: ETAG_HEADER })
+  @ApiResponse({ status: 304, description: 'Not modified (If-None-Match).' })
+  @ApiProblemResponses(404)
   async get(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
@@ -62,6 +91,14 @@ export class MembersController {
 
   @Post()
   @RequireScopes('members:write')
+  @ApiOperation({ summary: 'Create a member' })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'A retry with the same key and body returns the first answer and creates nothing; another body is a 422.',
+  })
+  @ApiCreatedResponse({ type: MemberResponse, headers: ETAG_HEADER })
+  @ApiProblemResponses(...JSON_BODY_PROBLEMS, 409, 422)
   async create(
     @CurrentPrincipal() principal: Principal,
     @Body() dto: CreateMemberDto,
@@ -75,16 +112,21 @@ export class MembersController {
         body: toMemberResponse(await this.members.create(principal.organizationId, toMemberFields(dto), manager)),
       }),
     );
-    void reply
-      .status(outcome.status)
-      .header('location', `/api/v1/members/${outcome.body.id}`)
-      .header('etag', etagOf(1));
+    void reply.status(outcome.status).header('location', `/api/v1/members/${outcome.body.id}`).header('etag', etagOf(1));
     if (outcome.replayed) void reply.header('idempotent-replayed', 'true');
     return outcome.body;
   }
 
   @Patch(':id')
   @RequireScopes('members:write')
+  @ApiOperation({
+    summary: 'Change a member',
+    description: 'Fields left out stay; optional fields set to null are cleared. Synced members are read-only (409).',
+  })
+  @ApiMemberId()
+  @ApiIfMatch()
+  @ApiOkResponse({ type: MemberResponse, headers: ETAG_HEADER })
+  @ApiProblemResponses(...JSON_BODY_PROBLEMS, 404, 409, 412)
   async update(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
@@ -100,6 +142,14 @@ export class MembersController {
   @Delete(':id')
   @HttpCode(204)
   @RequireScopes('members:write')
+  @ApiOperation({
+    summary: 'Delete a member',
+    description: 'A soft delete: the member stays as a tombstone that updated_since reads report.',
+  })
+  @ApiMemberId()
+  @ApiIfMatch()
+  @ApiNoContentResponse({ description: 'Deleted.' })
+  @ApiProblemResponses(404, 409, 412)
   async delete(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,

@@ -100,7 +100,10 @@ export class MembersService {
   private async saveIfUnchanged(member: MemberEntity, expectedVersion: number, manager: EntityManager): Promise<void> {
     const saved = await this.write(() => this.members.updateIfVersion(member, expectedVersion, manager));
     if (!saved) {
-      throw new DomainError(DomainErrorCode.PreconditionFailed, 'The record was changed by another request meanwhile; read it again and retry.');
+      throw new DomainError(
+        DomainErrorCode.PreconditionFailed,
+        'The record was changed by another request meanwhile; read it again and retry.',
+      );
     }
   }
 

@@ -53,7 +53,7 @@ export class IdempotencyService {
       throw DomainError.invalidField('Idempotency-Key', 'Idempotency-Key must be 1 to 255 visible ASCII characters');
     }
     const id = { organizationId: request.organizationId, scope: request.scope, idempotencyKey: request.key };
-    const requestHash = createHash('sha256').update(JSON.stringify(request.body)).digest('hex');
+    const requestHash = createHash('sha256').update(canonicalJson(request.body)).digest('hex');
     const now = this.clock.now();
     await this.dataSource.getRepository(IdempotencyRecordEntity).delete({ ...id, expiresAt: LessThanOrEqual(now) });
     const stored = await this.replay<T>(id, requestHash);
@@ -100,4 +100,13 @@ export class IdempotencyService {
     }
     return { status: record.responseStatus, body: JSON.parse(record.responseBody) as T, replayed: true };
   }
+}
+
+/** JSON with object keys sorted at every level: the same request in another key order hashes the same. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, inner: unknown) =>
+    inner && typeof inner === 'object' && !Array.isArray(inner)
+      ? Object.fromEntries(Object.entries(inner as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : inner,
+  );
 }
