@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager, IsNull } from 'typeorm';
+import { DataSource, type EntityManager, type SelectQueryBuilder, IsNull } from 'typeorm';
 import { validate as isUuid } from 'uuid';
 import { GroupEntity } from './group.entity.js';
 import { GroupMembershipEntity } from './group-membership.entity.js';
@@ -26,6 +26,11 @@ export class GroupsRepository {
 
   /** A page in id order (UUIDv7 never changes), so a walk sees each record once even while others change. */
   list(organizationId: string, filters: GroupListFilters, limit: number, afterId?: string): Promise<GroupEntity[]> {
+    return this.listQuery(organizationId, filters, limit, afterId).getMany();
+  }
+
+  /** The list query itself, also for checking its plan: it must walk the (organization_id, id) index, never sort. */
+  listQuery(organizationId: string, filters: GroupListFilters, limit: number, afterId?: string): SelectQueryBuilder<GroupEntity> {
     const query = this.dataSource
       .getRepository(GroupEntity)
       .createQueryBuilder('g')
@@ -35,7 +40,7 @@ export class GroupsRepository {
     if (filters.externalId !== undefined) query.andWhere('g.external_id = :externalId', { externalId: filters.externalId });
     if (filters.displayName !== undefined) query.andWhere('g.display_name = :displayName', { displayName: filters.displayName });
     if (afterId !== undefined) query.andWhere('g.id > :afterId', { afterId });
-    return query.orderBy('g.id', 'ASC').limit(limit).getMany();
+    return query.orderBy('g.id', 'ASC').limit(limit);
   }
 
   insert(group: GroupEntity, manager: EntityManager): Promise<unknown> {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager, In, IsNull } from 'typeorm';
+import { DataSource, type EntityManager, type SelectQueryBuilder, In, IsNull } from 'typeorm';
 import { validate as isUuid } from 'uuid';
 import { MemberEntity } from './member.entity.js';
 
@@ -42,6 +42,11 @@ export class MembersRepository {
 
   /** A page in id order (UUIDv7 never changes), so a walk sees each record once even while others change. */
   list(organizationId: string, filters: MemberListFilters, limit: number, afterId?: string): Promise<MemberEntity[]> {
+    return this.listQuery(organizationId, filters, limit, afterId).getMany();
+  }
+
+  /** The list query itself, also for checking its plan: it must walk the (organization_id, id) index, never sort. */
+  listQuery(organizationId: string, filters: MemberListFilters, limit: number, afterId?: string): SelectQueryBuilder<MemberEntity> {
     const query = this.dataSource
       .getRepository(MemberEntity)
       .createQueryBuilder('m')
@@ -51,7 +56,7 @@ export class MembersRepository {
     if (filters.email !== undefined) query.andWhere('m.email_normalized = :email', { email: filters.email.toLowerCase() });
     if (filters.active !== undefined) query.andWhere('m.active = :active', { active: filters.active });
     if (afterId !== undefined) query.andWhere('m.id > :afterId', { afterId });
-    return query.orderBy('m.id', 'ASC').limit(limit).getMany();
+    return query.orderBy('m.id', 'ASC').limit(limit);
   }
 
   insert(member: MemberEntity, manager: EntityManager): Promise<unknown> {
