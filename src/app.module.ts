@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
 import { AuthModule } from './auth/auth.module.js';
 import { ClientsModule } from './clients/clients.module.js';
 import { CommonModule } from './common/common.module.js';
@@ -9,6 +10,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { OAuthModule } from './oauth/oauth.module.js';
 import { OrganizationsModule } from './organizations/organizations.module.js';
 import { ResourcesModule } from './resources/resources.module.js';
+import { SyncEngineModule } from './sync/engine/sync-engine.module.js';
 
 @Module({})
 export class AppModule {
@@ -25,6 +27,9 @@ export class AppModule {
         OAuthModule,
         AuthModule,
         ResourcesModule,
+        // Imported once, here: the CLI has no scheduler.
+        ScheduleModule.forRoot(),
+        SyncEngineModule,
       ],
     };
   }

@@ -15,6 +15,19 @@ export interface OAuthConfig {
   readonly signingAlg: SigningAlgorithm;
 }
 
+export interface SyncConfig {
+  /** Whether this process runs the scheduler (a manual run is still recorded, for another process to take). */
+  readonly enabled: boolean;
+  readonly pollIntervalMs: number;
+  readonly maxConcurrentRuns: number;
+  /** How long a claim on a connection lasts without renewal; every committed page renews it. */
+  readonly leaseSeconds: number;
+  /** The timeout of every request to an upstream. */
+  readonly httpTimeoutMs: number;
+  /** Incremental runs start this long before the watermark: SCIM paging is not stateful and clocks skew. */
+  readonly overlapSeconds: number;
+}
+
 export interface BootstrapAdminConfig {
   readonly clientId: string;
   readonly clientSecret: string;
@@ -35,6 +48,7 @@ export class AppConfig {
     readonly secretsKey: Buffer | undefined,
     readonly bootstrapAdmin: BootstrapAdminConfig | undefined,
     readonly environment: 'development' | 'production' | 'test',
+    readonly sync: SyncConfig = DEFAULT_SYNC,
   ) {}
 
   static fromEnvironment(env: Record<string, string | undefined>, cwd = process.cwd()): AppConfig {
@@ -57,11 +71,18 @@ export class AppConfig {
         ? { clientId: vars.BOOTSTRAP_ADMIN_CLIENT_ID, clientSecret: vars.BOOTSTRAP_ADMIN_CLIENT_SECRET }
         : undefined,
       vars.NODE_ENV ?? 'development',
+      {
+        ...DEFAULT_SYNC,
+        enabled: vars.SYNC_ENABLED !== 'false',
+        pollIntervalMs: vars.SYNC_POLL_INTERVAL_MS ?? DEFAULT_SYNC.pollIntervalMs,
+        maxConcurrentRuns: vars.SYNC_MAX_CONCURRENT_RUNS ?? DEFAULT_SYNC.maxConcurrentRuns,
+        httpTimeoutMs: vars.SYNC_HTTP_TIMEOUT_MS ?? DEFAULT_SYNC.httpTimeoutMs,
+      },
     );
   }
 
   /** Returns a copy with some parts replaced; tests use it to point at their own database. */
-  with(overrides: Partial<Pick<AppConfig, 'http' | 'oauth' | 'database' | 'dataDir' | 'secretsKey' | 'bootstrapAdmin'>>): AppConfig {
+  with(overrides: Partial<Pick<AppConfig, 'http' | 'oauth' | 'database' | 'dataDir' | 'secretsKey' | 'bootstrapAdmin' | 'sync'>>): AppConfig {
     return new AppConfig(
       overrides.http ?? this.http,
       overrides.oauth ?? this.oauth,
@@ -70,9 +91,19 @@ export class AppConfig {
       'secretsKey' in overrides ? overrides.secretsKey : this.secretsKey,
       'bootstrapAdmin' in overrides ? overrides.bootstrapAdmin : this.bootstrapAdmin,
       this.environment,
+      overrides.sync ?? this.sync,
     );
   }
 }
+
+export const DEFAULT_SYNC: SyncConfig = {
+  enabled: true,
+  pollIntervalMs: 5_000,
+  maxConcurrentRuns: 2,
+  leaseSeconds: 60,
+  httpTimeoutMs: 15_000,
+  overlapSeconds: 300,
+};
 
 function decodeKey(value: string): Buffer {
   return /^[0-9a-fA-F]{64}$/.test(value) ? Buffer.from(value, 'hex') : Buffer.from(value, 'base64');

@@ -93,6 +93,31 @@ export class EnvironmentVariables {
   SECRETS_KEY?: string;
 
   @IsOptional()
+  @IsIn(['true', 'false'], { message: 'SYNC_ENABLED must be true or false' })
+  SYNC_ENABLED?: 'true' | 'false';
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'SYNC_POLL_INTERVAL_MS must be a whole number of milliseconds between 50 and 600000' })
+  @Min(50, { message: 'SYNC_POLL_INTERVAL_MS must be a whole number of milliseconds between 50 and 600000' })
+  @Max(600_000, { message: 'SYNC_POLL_INTERVAL_MS must be a whole number of milliseconds between 50 and 600000' })
+  SYNC_POLL_INTERVAL_MS?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'SYNC_MAX_CONCURRENT_RUNS must be a whole number between 1 and 64' })
+  @Min(1, { message: 'SYNC_MAX_CONCURRENT_RUNS must be a whole number between 1 and 64' })
+  @Max(64, { message: 'SYNC_MAX_CONCURRENT_RUNS must be a whole number between 1 and 64' })
+  SYNC_MAX_CONCURRENT_RUNS?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'SYNC_HTTP_TIMEOUT_MS must be a whole number of milliseconds between 100 and 300000' })
+  @Min(100, { message: 'SYNC_HTTP_TIMEOUT_MS must be a whole number of milliseconds between 100 and 300000' })
+  @Max(300_000, { message: 'SYNC_HTTP_TIMEOUT_MS must be a whole number of milliseconds between 100 and 300000' })
+  SYNC_HTTP_TIMEOUT_MS?: number;
+
+  @IsOptional()
   @IsIn(['development', 'production', 'test'], { message: 'NODE_ENV must be development, production or test' })
   NODE_ENV?: 'development' | 'production' | 'test';
 }

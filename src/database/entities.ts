@@ -7,6 +7,8 @@ import { GroupEntity } from '../resources/groups/group.entity.js';
 import { MemberEntity } from '../resources/members/member.entity.js';
 import { IdempotencyRecordEntity } from '../resources/shared/idempotency-record.entity.js';
 import { SettingEntity } from './setting.entity.js';
+import { SyncConnectionEntity } from '../sync/connections/sync-connection.entity.js';
+import { SyncRunEntity } from '../sync/runs/sync-run.entity.js';
 
 /** Every entity, for the DataSource shared by the app, the CLI and the typeorm CLI. */
 export const ENTITIES = [
@@ -19,4 +21,6 @@ export const ENTITIES = [
   GroupEntity,
   GroupMembershipEntity,
   IdempotencyRecordEntity,
+  SyncConnectionEntity,
+  SyncRunEntity,
 ];

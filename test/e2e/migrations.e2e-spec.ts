@@ -38,6 +38,8 @@ describe('migrations', () => {
     const tables = await dataSource
       .createQueryRunner()
       .getTables([
+        'sync_runs',
+        'sync_connections',
         'members',
         'groups',
         'group_members',

@@ -6,6 +6,7 @@ import { TIMESTAMP_COLUMN } from '../../database/column-types.js';
 @Index('ix_groups_organization_id', ['organizationId', 'id'])
 @Index('ix_groups_organization_updated', ['organizationId', 'updatedAt'])
 @Index('ix_groups_organization_external', ['organizationId', 'externalId'])
+@Index('ux_groups_source_external', ['source', 'externalId'], { unique: true, where: "source <> 'api'" })
 export class GroupEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id!: string;
@@ -25,6 +26,10 @@ export class GroupEntity {
 
   @Column({ type: 'integer' })
   version!: number;
+
+  /** The last sync run that saw this record upstream: after a full listing, unseen synced records are deleted. */
+  @Column({ name: 'sync_seen_run', type: 'varchar', length: 36, nullable: true })
+  syncSeenRun!: string | null;
 
   @Column({ name: 'created_at', type: TIMESTAMP_COLUMN })
   createdAt!: Date;

@@ -10,6 +10,7 @@ import { TIMESTAMP_COLUMN } from '../../database/column-types.js';
   where: 'deleted_at IS NULL AND email_normalized IS NOT NULL',
 })
 @Index('ix_members_organization_external', ['organizationId', 'externalId'])
+@Index('ux_members_source_external', ['source', 'externalId'], { unique: true, where: "source <> 'api'" })
 export class MemberEntity {
   /** UUIDv7: immutable and time-ordered, the key of stable keyset pagination. */
   @PrimaryColumn({ type: 'varchar', length: 36 })
@@ -57,6 +58,10 @@ export class MemberEntity {
   /** Incremented on every change; the ETag. */
   @Column({ type: 'integer' })
   version!: number;
+
+  /** The last sync run that saw this record upstream: after a full listing, unseen synced records are deleted. */
+  @Column({ name: 'sync_seen_run', type: 'varchar', length: 36, nullable: true })
+  syncSeenRun!: string | null;
 
   @Column({ name: 'created_at', type: TIMESTAMP_COLUMN })
   createdAt!: Date;

@@ -1,0 +1,32 @@
+import { Module } from '@nestjs/common';
+import { ScimConnector } from '../connectors/scim/scim.connector.js';
+import { SYNC_CONNECTORS, type SyncConnector } from '../connectors/sync-connector.js';
+import { SyncRunsRepository } from '../runs/sync-runs.repository.js';
+import { GroupSyncWriter } from './group-sync-writer.js';
+import { MemberSyncWriter } from './member-sync-writer.js';
+import { SyncClaimsRepository } from './sync-claims.repository.js';
+import { SyncDeletions } from './sync-deletions.js';
+import { SyncRunner } from './sync-runner.js';
+import { SyncTriggerService } from './sync-trigger.service.js';
+import { SyncScheduler } from './sync.scheduler.js';
+
+/**
+ * The sync worker: connectors, the runner and the scheduler. A second
+ * connector is one more class in SYNC_CONNECTORS; nothing else changes.
+ */
+@Module({
+  providers: [
+    ScimConnector,
+    { provide: SYNC_CONNECTORS, inject: [ScimConnector], useFactory: (...connectors: SyncConnector[]) => connectors },
+    SyncRunsRepository,
+    SyncClaimsRepository,
+    MemberSyncWriter,
+    GroupSyncWriter,
+    SyncDeletions,
+    SyncRunner,
+    SyncScheduler,
+    SyncTriggerService,
+  ],
+  exports: [SyncTriggerService, SyncScheduler, SyncRunsRepository],
+})
+export class SyncEngineModule {}

@@ -1,0 +1,27 @@
+/**
+ * Why a request to an upstream failed. `retryable` failures (5xx, 429, network,
+ * timeouts) are retried a bounded number of times; the others end the run.
+ */
+export class UpstreamError extends Error {
+  override readonly name = 'UpstreamError';
+
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    readonly status?: number,
+    /** Seconds the upstream asked us to wait (Retry-After on 429 and 503). */
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** The upstream's authorization server refused the worker's credentials or scope: stated plainly, never retried. */
+export class UpstreamAuthError extends UpstreamError {
+  constructor(
+    readonly oauthError: string,
+    description: string | undefined,
+  ) {
+    super(`The upstream token endpoint refused the request: ${oauthError}${description ? ` (${description})` : ''}.`, false, 400);
+  }
+}

@@ -1,0 +1,41 @@
+import { UpstreamError } from './upstream-errors.js';
+import type { UpstreamHttp } from './upstream-http.js';
+import { type UpstreamCredentials, UpstreamTokenClient } from './upstream-token-client.js';
+
+/**
+ * Authenticated GETs to one upstream for one run: a bearer token from the
+ * token client, and on a 401 one new token and one retry (the token may have
+ * expired or been revoked mid-run).
+ */
+export class UpstreamSession {
+  private readonly tokens: UpstreamTokenClient;
+
+  constructor(
+    credentials: UpstreamCredentials,
+    private readonly http: UpstreamHttp,
+  ) {
+    this.tokens = new UpstreamTokenClient(credentials, http);
+  }
+
+  async getJson(url: string): Promise<unknown> {
+    for (let attempt = 1; ; attempt++) {
+      const token = await this.tokens.accessToken();
+      const { status, body } = await this.http.request(url, {
+        method: 'GET',
+        headers: { authorization: `Bearer ${token}`, accept: 'application/scim+json, application/json' },
+      });
+      if (status === 401 && attempt === 1) {
+        this.tokens.invalidate(token);
+        continue;
+      }
+      if (status !== 200) throw new UpstreamError(`The upstream answered ${status}${describeScimError(body)}`, false, status);
+      return body;
+    }
+  }
+}
+
+function describeScimError(body: unknown): string {
+  const error = (body ?? {}) as Record<string, unknown>;
+  const parts = [error.scimType, error.detail].filter((part): part is string => typeof part === 'string');
+  return parts.length > 0 ? `: ${parts.join(', ')}` : '';
+}
