@@ -1,4 +1,4 @@
-import type { DataSourceOptions, LogLevel } from 'typeorm';
+import type { DataSourceOptions } from 'typeorm';
 import type { AppConfig } from '../config/app-config.js';
 import { ENTITIES } from './entities.js';
 import { MIGRATIONS } from './migrations/index.js';
@@ -13,7 +13,9 @@ export function buildDataSourceOptions(config: AppConfig): DataSourceOptions {
     migrations: MIGRATIONS,
     migrationsTableName: 'migrations',
     synchronize: false,
-    logging: ['error'] as LogLevel[],
+    // TypeORM's error log prints each failed query with its parameters, which may hold secrets or hashes.
+    // Failures reach the error filters instead, which log the message only.
+    logging: false,
   };
   if (config.database.kind === 'sqlite') {
     return {
