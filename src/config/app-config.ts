@@ -77,6 +77,7 @@ export class AppConfig {
         pollIntervalMs: vars.SYNC_POLL_INTERVAL_MS ?? DEFAULT_SYNC.pollIntervalMs,
         maxConcurrentRuns: vars.SYNC_MAX_CONCURRENT_RUNS ?? DEFAULT_SYNC.maxConcurrentRuns,
         httpTimeoutMs: vars.SYNC_HTTP_TIMEOUT_MS ?? DEFAULT_SYNC.httpTimeoutMs,
+        leaseSeconds: vars.SYNC_LEASE_SECONDS ?? DEFAULT_SYNC.leaseSeconds,
       },
     );
   }

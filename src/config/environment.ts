@@ -112,6 +112,13 @@ export class EnvironmentVariables {
 
   @IsOptional()
   @Type(() => Number)
+  @IsInt({ message: 'SYNC_LEASE_SECONDS must be a whole number of seconds between 2 and 3600' })
+  @Min(2, { message: 'SYNC_LEASE_SECONDS must be a whole number of seconds between 2 and 3600' })
+  @Max(3600, { message: 'SYNC_LEASE_SECONDS must be a whole number of seconds between 2 and 3600' })
+  SYNC_LEASE_SECONDS?: number;
+
+  @IsOptional()
+  @Type(() => Number)
   @IsInt({ message: 'SYNC_HTTP_TIMEOUT_MS must be a whole number of milliseconds between 100 and 300000' })
   @Min(100, { message: 'SYNC_HTTP_TIMEOUT_MS must be a whole number of milliseconds between 100 and 300000' })
   @Max(300_000, { message: 'SYNC_HTTP_TIMEOUT_MS must be a whole number of milliseconds between 100 and 300000' })
