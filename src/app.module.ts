@@ -10,7 +10,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { OAuthModule } from './oauth/oauth.module.js';
 import { OrganizationsModule } from './organizations/organizations.module.js';
 import { ResourcesModule } from './resources/resources.module.js';
-import { SyncEngineModule } from './sync/engine/sync-engine.module.js';
+import { SyncModule } from './sync/sync.module.js';
 
 @Module({})
 export class AppModule {
@@ -29,7 +29,7 @@ export class AppModule {
         ResourcesModule,
         // Imported once, here: the CLI has no scheduler.
         ScheduleModule.forRoot(),
-        SyncEngineModule,
+        SyncModule,
       ],
     };
   }

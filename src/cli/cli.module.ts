@@ -7,6 +7,8 @@ import { ConfigModule } from '../config/config.module.js';
 import { DatabaseModule } from '../database/database.module.js';
 import { SigningKeysModule } from '../oauth/keys/signing-keys.module.js';
 import { OrganizationsModule } from '../organizations/organizations.module.js';
+import { SyncConnectionsModule } from '../sync/connections/sync-connections.module.js';
+import { SyncRunsModule } from '../sync/runs/sync-runs.module.js';
 
 /**
  * The server's feature modules without HTTP: the CLI works on the same
@@ -28,6 +30,8 @@ export class CliModule {
         OrganizationsModule,
         ClientsModule,
         SigningKeysModule,
+        SyncConnectionsModule,
+        SyncRunsModule,
       ],
     };
   }

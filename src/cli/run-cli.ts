@@ -4,6 +4,7 @@ import { CliSession } from './cli-session.js';
 import { registerClientCommands } from './commands/clients.commands.js';
 import { registerKeyCommands } from './commands/keys.commands.js';
 import { registerOrganizationCommands } from './commands/organizations.commands.js';
+import { registerSyncCommands } from './commands/sync.commands.js';
 import type { CliIo } from './output.js';
 
 const EPILOG = `
@@ -41,5 +42,6 @@ function buildProgram(env: Record<string, string | undefined>, io: CliIo): Comma
   registerOrganizationCommands(program, session);
   registerClientCommands(program, session);
   registerKeyCommands(program, session);
+  registerSyncCommands(program, session);
   return program;
 }

@@ -1,6 +1,8 @@
 import type { Response } from 'supertest';
-import { organizationToken } from '../support/factories.js';
+import { DataSource } from 'typeorm';
+import { adminToken, organizationToken } from '../support/factories.js';
 import { routesOf } from '../support/routes.js';
+import { createSyncConnection, insertSyncRun, syncReadToken } from '../support/sync-factories.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /**
@@ -15,12 +17,16 @@ describe('tenant isolation of the organization APIs', () => {
   let a: { organizationId: string; token: string };
   let b: { organizationId: string; token: string };
   const bIds: string[] = [];
-  const B_ONLY = ['B-only-department-7f3a', 'B-only-title-91c2', 'B-only-group-55d0'];
+  const B_ONLY = ['B-only-department-7f3a', 'B-only-title-91c2', 'B-only-group-55d0', 'B-only-run-error-3c8e'];
   let bMemberId: string;
   let bGroupId: string;
   let aMemberId: string;
   let aGroupId: string;
   let bSnapshot: string;
+  /** Tokens with sync:read, and each organization's sync connection with runs. */
+  let aSync: { token: string; connectionId: string };
+  let bSync: { token: string; connectionId: string };
+  let bRunsSnapshot: string;
   const exercised = new Set<string>();
 
   const as = (token: string) => ({
@@ -54,6 +60,19 @@ describe('tenant isolation of the organization APIs', () => {
       groupIds.push(response.body.id);
     }
     return { memberIds, groupIds };
+  }
+
+  /** A sync connection with runs written as the worker would; B's carry an error only B has. */
+  async function seedSyncRuns(organizationId: string, extra: boolean): Promise<{ token: string; connectionId: string }> {
+    const admin = await adminToken(t);
+    const connection = await createSyncConnection(t, admin, organizationId);
+    const runIds: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const run = await insertSyncRun(t.app.get(DataSource), connection, extra ? { status: 'failed', error: B_ONLY[3]! } : {});
+      runIds.push(run.id);
+    }
+    if (extra) bIds.push(connection.id, ...runIds);
+    return { token: await syncReadToken(t, admin, organizationId), connectionId: connection.id };
   }
 
   async function snapshot(token: string): Promise<string> {
@@ -94,7 +113,9 @@ describe('tenant isolation of the organization APIs', () => {
     [bMemberId] = seededB.memberIds as [string];
     [bGroupId] = seededB.groupIds as [string];
     bIds.push(b.organizationId, ...seededB.memberIds, ...seededB.groupIds);
+    [aSync, bSync] = await Promise.all([seedSyncRuns(a.organizationId, false), seedSyncRuns(b.organizationId, true)]);
     bSnapshot = await snapshot(b.token);
+    bRunsSnapshot = (await as(bSync.token).get('/api/v1/sync/runs?limit=500')).text;
   });
   afterAll(() => t.close());
 
@@ -128,6 +149,29 @@ describe('tenant isolation of the organization APIs', () => {
     const members = await as(a.token).get(`/api/v1/groups/${aGroupId}/members`);
     check('GET /api/v1/groups/:id/members', members);
     expect(members.body.data).toHaveLength(3);
+  });
+
+  it('GET /api/v1/sync/runs shows A’s runs only, whatever the request says about B', async () => {
+    for (const query of ['', '?limit=1', `?connection_id=${aSync.connectionId}`]) {
+      const runs = check(
+        'GET /api/v1/sync/runs',
+        await as(aSync.token).get(`/api/v1/sync/runs${query}`).set('x-organization-id', b.organizationId),
+      );
+      expect(runs.status).toBe(200);
+      const data = runs.body.data as { organization_id: string; connection_id: string }[];
+      expect(data.length).toBeGreaterThan(0);
+      expect(data.every((run) => run.organization_id === a.organizationId && run.connection_id === aSync.connectionId)).toBe(true);
+    }
+    const overridden = check('GET /api/v1/sync/runs', await as(aSync.token).get(`/api/v1/sync/runs?organization_id=${b.organizationId}`));
+    expect(overridden.status).toBe(400);
+  });
+
+  it('answers B’s sync connection ID with 404, exactly like an ID that does not exist', async () => {
+    const unknown = '01900000-0000-7000-8000-000000000000';
+    const forB = await as(aSync.token).get(`/api/v1/sync/runs?connection_id=${bSync.connectionId}`);
+    const forNobody = await as(aSync.token).get(`/api/v1/sync/runs?connection_id=${unknown}`);
+    expectNotFound('GET /api/v1/sync/runs', forB);
+    expect(forB.body.detail.replace(bSync.connectionId, 'X')).toBe(forNobody.body.detail.replace(unknown, 'X'));
   });
 
   it('answers B’s IDs with 404 on every verb, exactly like IDs that do not exist', async () => {
@@ -198,6 +242,10 @@ describe('tenant isolation of the organization APIs', () => {
     const groups = await as(a.token).get(`/api/v1/groups?limit=1&cursor=${encodeURIComponent(bGroups.body.next_cursor)}`);
     check('GET /api/v1/groups', groups);
     expect(groups.status).toBe(400);
+    const bRuns = await as(bSync.token).get('/api/v1/sync/runs?limit=1');
+    const runs = await as(aSync.token).get(`/api/v1/sync/runs?limit=1&cursor=${encodeURIComponent(bRuns.body.next_cursor)}`);
+    check('GET /api/v1/sync/runs', runs);
+    expect(runs.status).toBe(400);
   });
 
   it('marks every answer private to its caller for caches', async () => {
@@ -212,10 +260,14 @@ describe('tenant isolation of the organization APIs', () => {
       expect({ path, cacheControl: response.headers['cache-control'] }).toEqual({ path, cacheControl: 'no-store' });
       expect(response.headers['vary']).toMatch(/authorization/i);
     }
+    const runs = await as(aSync.token).get('/api/v1/sync/runs');
+    expect(runs.headers['cache-control']).toBe('no-store');
+    expect(runs.headers['vary']).toMatch(/authorization/i);
   });
 
   it('left B’s data exactly as it was', async () => {
     expect(await snapshot(b.token)).toBe(bSnapshot);
+    expect((await as(bSync.token).get('/api/v1/sync/runs?limit=500')).text).toBe(bRunsSnapshot);
   });
 
   it('exercised every route of the organization APIs', () => {

@@ -11,7 +11,7 @@ export type UpstreamAuthMethod = (typeof UPSTREAM_AUTH_METHODS)[number];
  * Where an organization's people and groups come from, and how to reach it:
  * the upstream's API, its token endpoint and the worker's credentials there.
  * Also the connection's sync state, changed only through the named
- * transitions of SyncConnectionsRepository (claim, finish, fail).
+ * transitions of SyncClaimsRepository (claim, renew, release).
  */
 @Entity('sync_connections')
 @Index('ix_sync_connections_organization', ['organizationId', 'id'])

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, DataSource, type EntityManager, IsNull } from 'typeorm';
+import { OrganizationEntity } from '../../organizations/organization.entity.js';
 import { SyncConnectionEntity } from '../connections/sync-connection.entity.js';
 
 /** A worker's hold on a connection: who, and the fencing token it claimed with. */
@@ -38,6 +39,8 @@ export class SyncClaimsRepository {
     const candidates = await this.dataSource
       .getRepository(SyncConnectionEntity)
       .createQueryBuilder('c')
+      // A deleted organization's connections stop with it.
+      .innerJoin(OrganizationEntity, 'o', 'o.id = c.organization_id AND o.deleted_at IS NULL')
       .where('c.enabled = :enabled', { enabled: true })
       .andWhere('c.deleted_at IS NULL')
       .andWhere('c.next_run_at <= :now', { now })

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { SyncConnectionsModule } from '../connections/sync-connections.module.js';
 import { ScimConnector } from '../connectors/scim/scim.connector.js';
 import { SYNC_CONNECTORS, type SyncConnector } from '../connectors/sync-connector.js';
 import { SyncRunsRepository } from '../runs/sync-runs.repository.js';
@@ -7,6 +8,7 @@ import { MemberSyncWriter } from './member-sync-writer.js';
 import { SyncClaimsRepository } from './sync-claims.repository.js';
 import { SyncDeletions } from './sync-deletions.js';
 import { SyncRunner } from './sync-runner.js';
+import { SyncRunTriggerController } from './sync-run-trigger.controller.js';
 import { SyncTriggerService } from './sync-trigger.service.js';
 import { SyncScheduler } from './sync.scheduler.js';
 
@@ -15,6 +17,8 @@ import { SyncScheduler } from './sync.scheduler.js';
  * connector is one more class in SYNC_CONNECTORS; nothing else changes.
  */
 @Module({
+  imports: [SyncConnectionsModule],
+  controllers: [SyncRunTriggerController],
   providers: [
     ScimConnector,
     { provide: SYNC_CONNECTORS, inject: [ScimConnector], useFactory: (...connectors: SyncConnector[]) => connectors },

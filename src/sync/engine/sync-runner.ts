@@ -3,7 +3,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AppConfig } from '../../config/app-config.js';
 import { Clock } from '../../common/clock.js';
-import { SecretsKeyring } from '../../common/crypto/secrets-keyring.js';
 import {
   type ConnectorSession,
   SYNC_CONNECTORS,
@@ -12,6 +11,7 @@ import {
   type UpstreamUser,
 } from '../connectors/sync-connector.js';
 import type { SyncConnectionEntity } from '../connections/sync-connection.entity.js';
+import { SyncConnectionsService } from '../connections/sync-connections.service.js';
 import { emptyStats, type SyncRunEntity, type SyncRunMode, type SyncRunStats } from '../runs/sync-run.entity.js';
 import { SyncRunsRepository } from '../runs/sync-runs.repository.js';
 import { UpstreamHttp } from '../upstream/upstream-http.js';
@@ -44,7 +44,7 @@ export class SyncRunner {
     private readonly members: MemberSyncWriter,
     private readonly groups: GroupSyncWriter,
     private readonly deletions: SyncDeletions,
-    private readonly keyring: SecretsKeyring,
+    private readonly connections: SyncConnectionsService,
     private readonly config: AppConfig,
     private readonly clock: Clock,
   ) {}
@@ -77,7 +77,12 @@ export class SyncRunner {
         await this.runs.progress(run.id, stats, ++pages);
       }
       if (mode === 'full') await this.deleteUnseen(connection, lease, run, stats);
-      await this.finish(connection, lease, { watermark, runsSinceFull: mode === 'full' ? 0 : connection.runsSinceFull + 1 });
+      // An operator's confirmation is for the next full run's deletions; an incremental run leaves it.
+      await this.finish(connection, lease, {
+        watermark,
+        runsSinceFull: mode === 'full' ? 0 : connection.runsSinceFull + 1,
+        ...(mode === 'full' ? { deletionsConfirmed: false } : {}),
+      });
       await this.runs.succeed(run.id, stats, pages, this.clock.now());
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
@@ -94,17 +99,7 @@ export class SyncRunner {
       timeoutMs: this.config.sync.httpTimeoutMs,
       retry: { attempts: 4, baseDelayMs: 200, maxDelayMs: 5_000, maxRetryAfterMs: 60_000 },
     });
-    const session = new UpstreamSession(
-      {
-        tokenUrl: connection.tokenUrl,
-        clientId: connection.clientId,
-        clientSecret: this.keyring.decrypt(connection.clientSecret),
-        authMethod: connection.tokenEndpointAuthMethod,
-        scope: connection.scope,
-        resource: connection.resource,
-      },
-      http,
-    );
+    const session = new UpstreamSession(this.connections.credentialsOf(connection), http);
     return connector.open({ baseUrl: connection.baseUrl.replace(/\/+$/, ''), getJson: (url) => session.getJson(url) });
   }
 
@@ -152,7 +147,6 @@ export class SyncRunner {
     const released = await this.claims.release(lease, {
       ...state,
       consecutiveFailures: 0,
-      deletionsConfirmed: false,
       nextRunAt: new Date(now.getTime() + connection.intervalSeconds * 1000),
       updatedAt: now,
     });

@@ -17,7 +17,7 @@ describe('UpstreamTokenClient', () => {
     tokenUrl: 'https://idp.test/token',
     clientId: 'worker id',
     clientSecret: 'p@ss:w+rd',
-    authMethod: 'client_secret_basic' as const,
+    tokenEndpointAuthMethod: 'client_secret_basic' as const,
     scope: 'scim.read',
     resource: null,
   };
@@ -44,7 +44,7 @@ describe('UpstreamTokenClient', () => {
 
   it('sends the credentials in the body for client_secret_post', async () => {
     client = new UpstreamTokenClient(
-      { ...credentials, authMethod: 'client_secret_post' },
+      { ...credentials, tokenEndpointAuthMethod: 'client_secret_post' },
       { request } as unknown as UpstreamHttp,
       () => now,
     );

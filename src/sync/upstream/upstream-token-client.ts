@@ -1,11 +1,12 @@
 import { UpstreamAuthError, UpstreamError } from './upstream-errors.js';
 import type { UpstreamHttp } from './upstream-http.js';
 
+/** What the worker needs to obtain an upstream access token (RFC 6749 section 4.4), the secret in clear. */
 export interface UpstreamCredentials {
   readonly tokenUrl: string;
   readonly clientId: string;
   readonly clientSecret: string;
-  readonly authMethod: 'client_secret_basic' | 'client_secret_post';
+  readonly tokenEndpointAuthMethod: 'client_secret_basic' | 'client_secret_post';
   readonly scope: string | null;
   readonly resource: string | null;
 }
@@ -40,12 +41,12 @@ export class UpstreamTokenClient {
   }
 
   private async fetchToken(): Promise<string> {
-    const { tokenUrl, clientId, clientSecret, authMethod, scope, resource } = this.credentials;
+    const { tokenUrl, clientId, clientSecret, tokenEndpointAuthMethod, scope, resource } = this.credentials;
     const form = new URLSearchParams({ grant_type: 'client_credentials' });
     if (scope) form.set('scope', scope);
     if (resource) form.set('resource', resource);
     const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
-    if (authMethod === 'client_secret_basic') {
+    if (tokenEndpointAuthMethod === 'client_secret_basic') {
       // RFC 6749 section 2.3.1 and Appendix B: form-encode each part before Basic.
       headers.authorization = `Basic ${Buffer.from(`${formEncode(clientId)}:${formEncode(clientSecret)}`).toString('base64')}`;
     } else {
