@@ -83,7 +83,9 @@ export class AppConfig {
   }
 
   /** Returns a copy with some parts replaced; tests use it to point at their own database. */
-  with(overrides: Partial<Pick<AppConfig, 'http' | 'oauth' | 'database' | 'dataDir' | 'secretsKey' | 'bootstrapAdmin' | 'sync'>>): AppConfig {
+  with(
+    overrides: Partial<Pick<AppConfig, 'http' | 'oauth' | 'database' | 'dataDir' | 'secretsKey' | 'bootstrapAdmin' | 'sync'>>,
+  ): AppConfig {
     return new AppConfig(
       overrides.http ?? this.http,
       overrides.oauth ?? this.oauth,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -16,6 +17,7 @@ import { emptyStats, type SyncRunEntity, type SyncRunMode, type SyncRunStats } f
 import { SyncRunsRepository } from '../runs/sync-runs.repository.js';
 import { UpstreamHttp } from '../upstream/upstream-http.js';
 import { UpstreamSession } from '../upstream/upstream-session.js';
+import { UpstreamTokenClient } from '../upstream/upstream-token-client.js';
 import { GroupSyncWriter } from './group-sync-writer.js';
 import { MemberSyncWriter } from './member-sync-writer.js';
 import { type Lease, SyncClaimsRepository } from './sync-claims.repository.js';
@@ -35,6 +37,7 @@ class RunStopped extends Error {}
 @Injectable()
 export class SyncRunner {
   private readonly logger = new Logger('Sync');
+  private readonly tokenClients = new Map<string, { key: string; client: UpstreamTokenClient }>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -99,8 +102,23 @@ export class SyncRunner {
       timeoutMs: this.config.sync.httpTimeoutMs,
       retry: { attempts: 4, baseDelayMs: 200, maxDelayMs: 5_000, maxRetryAfterMs: 60_000 },
     });
-    const session = new UpstreamSession(this.connections.credentialsOf(connection), http);
+    const session = new UpstreamSession(this.tokenClientFor(connection, http), http);
     return connector.open({ baseUrl: connection.baseUrl.replace(/\/+$/, ''), getJson: (url) => session.getJson(url) });
+  }
+
+  /**
+   * One token client per connection and credentials, kept across runs: the
+   * upstream's token is reused until shortly before it expires instead of
+   * fetched for every run. New credentials get a new client.
+   */
+  private tokenClientFor(connection: SyncConnectionEntity, http: UpstreamHttp): UpstreamTokenClient {
+    const credentials = this.connections.credentialsOf(connection);
+    const key = createHash('sha256').update(JSON.stringify(credentials)).digest('base64url');
+    const cached = this.tokenClients.get(connection.id);
+    if (cached?.key === key) return cached.client;
+    const client = new UpstreamTokenClient(credentials, http);
+    this.tokenClients.set(connection.id, { key, client });
+    return client;
   }
 
   /** Full when there is no watermark, when the upstream cannot filter, and every full_sync_every runs (the only way to see deletions). */

@@ -1,6 +1,6 @@
 import { UpstreamError } from './upstream-errors.js';
 import type { UpstreamHttp } from './upstream-http.js';
-import { type UpstreamCredentials, UpstreamTokenClient } from './upstream-token-client.js';
+import type { UpstreamTokenClient } from './upstream-token-client.js';
 
 /**
  * Authenticated GETs to one upstream for one run: a bearer token from the
@@ -8,14 +8,10 @@ import { type UpstreamCredentials, UpstreamTokenClient } from './upstream-token-
  * expired or been revoked mid-run).
  */
 export class UpstreamSession {
-  private readonly tokens: UpstreamTokenClient;
-
   constructor(
-    credentials: UpstreamCredentials,
+    private readonly tokens: UpstreamTokenClient,
     private readonly http: UpstreamHttp,
-  ) {
-    this.tokens = new UpstreamTokenClient(credentials, http);
-  }
+  ) {}
 
   async getJson(url: string): Promise<unknown> {
     for (let attempt = 1; ; attempt++) {
