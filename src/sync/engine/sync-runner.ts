@@ -165,7 +165,7 @@ export class SyncRunner {
     const released = await this.claims.release(lease, {
       ...state,
       consecutiveFailures: 0,
-      nextRunAt: new Date(now.getTime() + connection.intervalSeconds * 1000),
+      nextRunAt: (await this.runs.findQueued(connection.id)) ? now : new Date(now.getTime() + connection.intervalSeconds * 1000),
       updatedAt: now,
     });
     if (!released)
@@ -177,9 +177,11 @@ export class SyncRunner {
     const failures = connection.consecutiveFailures + 1;
     const backoffMs = Math.min(connection.intervalSeconds * 1000, 30_000 * 2 ** Math.min(failures - 1, 10));
     const now = this.clock.now();
+    // A manual run asked for while this one ran goes next, backoff or not.
+    const queued = await this.runs.findQueued(connection.id);
     await this.claims.release(lease, {
       consecutiveFailures: failures,
-      nextRunAt: new Date(now.getTime() + backoffMs / 2 + Math.random() * (backoffMs / 2)),
+      nextRunAt: queued ? now : new Date(now.getTime() + backoffMs / 2 + Math.random() * (backoffMs / 2)),
       updatedAt: now,
     });
   }

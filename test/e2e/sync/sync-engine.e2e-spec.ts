@@ -210,6 +210,25 @@ describe('the sync worker with a SCIM upstream', () => {
     upstream.faults.clear();
   });
 
+  it('runs a manual run asked for while another was running right after it, not an interval later', async () => {
+    upstream.faults.hang({ endpoint: 'Users', times: 1 });
+    const first = await t.http().post(`/admin/sync-connections/${connectionId}/runs`).auth(admin, { type: 'bearer' });
+    // While the first run waits on the hanging upstream, ask again: a second run is queued behind it.
+    let second = await t.http().post(`/admin/sync-connections/${connectionId}/runs`).auth(admin, { type: 'bearer' });
+    for (let i = 0; i < 50 && second.body.id === first.body.id; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      second = await t.http().post(`/admin/sync-connections/${connectionId}/runs`).auth(admin, { type: 'bearer' });
+    }
+    expect(second.body.id).not.toBe(first.body.id);
+    await t.app.get(SyncScheduler).idle();
+    const state = (await t.http().get(`/admin/sync-connections/${connectionId}`).auth(admin, { type: 'bearer' })).body;
+    expect(Date.parse(state.next_run_at)).toBeLessThanOrEqual(Date.now());
+    await t.app.get(SyncScheduler).tick();
+    await t.app.get(SyncScheduler).idle();
+    const run = (await t.http().get(`/admin/sync-runs/${second.body.id}`).auth(admin, { type: 'bearer' })).body as Run;
+    expect(run.status).toBe('succeeded');
+  });
+
   it('lets the partner read its organization’s runs', async () => {
     const token = await syncReadToken(t, admin, organizationId);
     const runs = (await t.http().get('/api/v1/sync/runs?limit=100').auth(token, { type: 'bearer' })).body.data as Run[];
