@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 
 export interface OrgsyncProcess {
   readonly url: string;
+  /** The server's process ID (the benchmark reads its peak memory from /proc). */
+  readonly pid: number | undefined;
   readonly adminClientId: string;
   readonly adminClientSecret: string;
   /** Everything the server printed so far. */
@@ -21,7 +23,7 @@ const ORGSYNC_MAIN = fileURLToPath(new URL('../../src/main.js', import.meta.url)
  * SQLite file in `dataDir`, a generated bootstrap admin, and the sync
  * scheduler polling often, then waits until it answers.
  */
-export async function startOrgsync(dataDir: string): Promise<OrgsyncProcess> {
+export async function startOrgsync(dataDir: string, env: Record<string, string> = {}): Promise<OrgsyncProcess> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const adminClientId = 'demo-platform-admin';
@@ -39,13 +41,14 @@ export async function startOrgsync(dataDir: string): Promise<OrgsyncProcess> {
       BOOTSTRAP_ADMIN_CLIENT_SECRET: adminClientSecret,
       SYNC_ENABLED: 'true',
       SYNC_POLL_INTERVAL_MS: '500',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const orgsync = { url, adminClientId, adminClientSecret, output: () => output, stop: () => stopChild(child) };
+  const orgsync = { url, pid: child.pid, adminClientId, adminClientSecret, output: () => output, stop: () => stopChild(child) };
   try {
     await waitUntilReady(url, child);
   } catch (error) {
