@@ -34,7 +34,9 @@ async function main(): Promise<void> {
   );
   upstream.directory.addUser({ userName: 'watermark-anchor' }, { at: new Date(Date.now() - 3_600_000) });
   // BENCH_SYNC_HEAP_MB caps the server's V8 heap: a sync that held the directory in memory would die under it.
-  const heap = process.env.BENCH_SYNC_HEAP_MB ? { NODE_OPTIONS: `--max-old-space-size=${process.env.BENCH_SYNC_HEAP_MB}` } : {};
+  const heap: Record<string, string> = process.env.BENCH_SYNC_HEAP_MB
+    ? { NODE_OPTIONS: `--max-old-space-size=${process.env.BENCH_SYNC_HEAP_MB}` }
+    : {};
   const orgsync = await startOrgsync(dataDir, { SYNC_POLL_INTERVAL_MS: '200', SYNC_HTTP_TIMEOUT_MS: '60000', ...heap });
   try {
     const admin = (

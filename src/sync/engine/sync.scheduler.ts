@@ -21,6 +21,11 @@ export class SyncScheduler implements OnApplicationBootstrap, OnApplicationShutd
   private readonly logger = new Logger('SyncScheduler');
   /** Identifies this process in leases, for operators reading the database. */
   readonly workerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  /**
+   * By run, not by connection: a run that outlived its lease is taken over by a
+   * new run of the same connection (its fencing token stops it at its next
+   * write), and both stay ours to wait for and to abort until they end.
+   */
   private readonly inFlight = new Map<string, { done: Promise<void>; abort: AbortController }>();
   private ticking: Promise<void> | undefined;
   private stopped = false;
@@ -74,8 +79,8 @@ export class SyncScheduler implements OnApplicationBootstrap, OnApplicationShutd
       const run =
         (await this.runs.findQueued(connection.id)) ?? (await this.runs.queue(connection.id, connection.organizationId, 'schedule', now));
       const abort = new AbortController();
-      const done = this.runner.run(connection, lease, run, abort.signal).finally(() => this.inFlight.delete(connection.id));
-      this.inFlight.set(connection.id, { done, abort });
+      const done = this.runner.run(connection, lease, run, abort.signal).finally(() => this.inFlight.delete(run.id));
+      this.inFlight.set(run.id, { done, abort });
     }
   }
 }

@@ -11,7 +11,7 @@ import { createSyncConnection } from '../../support/sync-factories.js';
 import { startTestApp, type TestApp } from '../../support/test-app.js';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.js';
 
-const ROUNDS = 12;
+const ROUNDS = 20;
 
 /**
  * PostgreSQL only (jest.config.js runs test/e2e/postgres/ when TEST_DATABASE_URL

@@ -178,7 +178,8 @@ describe('the sync scheduler on its own', () => {
     const passes = jest.spyOn(t.app.get(SyncClaimsRepository), 'claimDue');
     try {
       await waitFor('five more scheduling passes', async () => passes.mock.calls.length >= 5);
-      expect(await Promise.all(passes.mock.results.map((result) => result.value))).toEqual(passes.mock.results.map(() => []));
+      const claimed = await Promise.all(passes.mock.results.map((result) => result.value));
+      expect(claimed.flat()).toEqual([]);
     } finally {
       passes.mockRestore();
     }
@@ -355,6 +356,67 @@ describe('upstream requests that hang', () => {
 });
 
 /**
+ * A run that holds on to one upstream request longer than its lease: the
+ * scheduler of the same process takes the connection over like any other
+ * worker would, and the fencing token stops the old run. The process still
+ * owes the old run a proper end: waiting for it (idle, shutdown) and letting
+ * it record how it ended.
+ */
+describe('a run that outlives its lease', () => {
+  let t: TestApp;
+  let upstream: ScimUpstream;
+
+  beforeAll(async () => {
+    t = await startTestApp({
+      SYNC_POLL_INTERVAL_MS: '100',
+      SYNC_LEASE_SECONDS: '2',
+      SYNC_HTTP_TIMEOUT_MS: '120000',
+      SYNC_MAX_CONCURRENT_RUNS: '2',
+    });
+    upstream = await startScimUpstream({ users: 300, maxResults: 100 });
+  });
+  afterAll(async () => {
+    await upstream.close();
+    await t.close();
+  });
+
+  it('is taken over once its lease expires, and the worker still waits for it to end', async () => {
+    const admin = await adminToken(t);
+    const api = adminApi(t, () => admin);
+    upstream.faults.hang({ endpoint: 'Users', page: 2, times: 1 });
+    const organization = await createOrganization(t, admin, 'Outlived');
+    const connectionId = (
+      await createSyncConnection(t, admin, organization.id, {
+        base_url: upstream.baseUrl,
+        token_url: upstream.tokenUrl,
+        client_id: upstream.clientId,
+        client_secret: upstream.clientSecret,
+      })
+    ).id;
+
+    const [successor] = await waitFor('a run that takes over and succeeds', async () => {
+      const runs = await api.runs(connectionId);
+      return runs.some((run) => run.status === 'succeeded') && runs;
+    });
+    const outlived = (await api.runs(connectionId)).find((run) => run.id !== successor!.id)!;
+    expect(successor).toMatchObject({ trigger: 'schedule', status: 'succeeded' });
+    // The takeover marked the old run failed while it still waited for page 2.
+    expect(outlived).toMatchObject({ status: 'failed', pages: 1 });
+    expect(outlived.error).toContain(ABANDONED);
+
+    // Ending the hung request (the upstream goes away) lets the old run end; the worker waits for that.
+    await upstream.close();
+    await t.app.get(SyncScheduler).idle();
+    const ended = (await api.runs(connectionId)).find((run) => run.id === outlived.id)!;
+    expect(ended).toMatchObject({ status: 'failed', pages: 1 });
+    expect(ended.error).toMatch(/could not be reached/);
+    // Fenced off: the old run's failure did not overwrite its successor's success.
+    expect(await api.connection(connectionId)).toMatchObject({ consecutive_failures: 0 });
+    await expectEveryUserOnce(t.app.get(DataSource), connectionId, upstream);
+  });
+});
+
+/**
  * orgsync compiled into a directory of its own, runnable with node: tsc with
  * the project's compiler options, from src/main.ts and what it imports (so
  * nothing else in the tree has to compile).
@@ -365,12 +427,23 @@ async function compileOrgsync(): Promise<{ main: string; remove(): Promise<void>
   const outDir = join(dir, 'out');
   const tsconfig = {
     extends: join(root, 'tsconfig.json'),
-    compilerOptions: { types: ['node'], rootDir: root, outDir, incremental: false, sourceMap: false },
+    compilerOptions: {
+      types: ['node'],
+      typeRoots: [join(root, 'node_modules', '@types')],
+      rootDir: root,
+      outDir,
+      incremental: false,
+      sourceMap: false,
+    },
     files: [join(root, 'src', 'main.ts')],
     include: [],
   };
   await writeFile(join(dir, 'tsconfig.json'), JSON.stringify(tsconfig));
-  await promisify(execFile)(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(dir, 'tsconfig.json')]);
+  const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+  await promisify(execFile)(process.execPath, [tsc, '-p', join(dir, 'tsconfig.json')]).catch(async (error: { stdout?: string }) => {
+    await rm(dir, { recursive: true, force: true });
+    throw new Error(`Compiling orgsync failed:\n${error.stdout ?? String(error)}`);
+  });
   // ES modules (package.json "type") that resolve their dependencies from the project.
   await writeFile(join(outDir, 'package.json'), JSON.stringify({ type: 'module' }));
   await symlink(join(root, 'node_modules'), join(outDir, 'node_modules'), 'dir');
@@ -445,11 +518,9 @@ describe('a worker killed mid-run, and the one after it', () => {
   let second: TestApp | undefined;
 
   beforeAll(async () => {
-    [build, database, upstream] = await Promise.all([
-      compileOrgsync(),
-      createTestDatabase(),
-      startScimUpstream({ users: USERS, groups: 10, membersPerGroup: 30, maxResults: 100 }),
-    ]);
+    upstream = await startScimUpstream({ users: USERS, groups: 10, membersPerGroup: 30, maxResults: 100 });
+    database = await createTestDatabase();
+    build = await compileOrgsync();
   }, 180_000);
   afterAll(async () => {
     if (first) await killed(first.child);
