@@ -90,8 +90,15 @@ export class SyncRunner {
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       this.logger.warn(`Sync run ${run.id} of connection ${connection.id} failed: ${reason}`);
-      await this.runs.fail(run.id, stats, pages, reason, this.clock.now());
-      await this.failConnection(connection, lease);
+      try {
+        await this.runs.fail(run.id, stats, pages, reason, this.clock.now());
+        await this.failConnection(connection, lease);
+      } catch (recordError) {
+        // The database itself is failing: the lease will lapse and the next worker marks this run failed.
+        this.logger.error(
+          `Could not record the failure of sync run ${run.id}: ${recordError instanceof Error ? recordError.message : String(recordError)}`,
+        );
+      }
     }
   }
 
