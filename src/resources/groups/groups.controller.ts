@@ -1,14 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
-import {
-  ApiCreatedResponse,
-  ApiHeader,
-  ApiNoContentResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiParam,
-  ApiResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal } from '../../auth/current-principal.decorator.js';
 import type { Principal } from '../../auth/principal.js';
@@ -18,6 +9,7 @@ import { PageOf, type PageResponse } from '../../common/pagination/page.response
 import { MemberResponse, toMemberResponse } from '../members/dto/member.response.js';
 import { etagOf, ifNoneMatchHolds } from '../shared/etag.js';
 import { RequestHeader } from '../shared/http-headers.js';
+import { ApiIfMatch, ApiResourceId, etagHeader } from '../shared/resource-api-docs.js';
 import { IdempotencyService } from '../shared/idempotency.service.js';
 import { ResourceCursors } from '../shared/resource-cursors.js';
 import { CreateGroupDto, toGroupFields } from './dto/create-group.dto.js';
@@ -26,11 +18,6 @@ import { ListGroupMembersQueryDto } from './dto/list-group-members.query.js';
 import { ListGroupsQueryDto } from './dto/list-groups.query.js';
 import { toGroupChanges, UpdateGroupDto } from './dto/update-group.dto.js';
 import { GroupsService } from './groups.service.js';
-
-const ApiGroupId = () => ApiParam({ name: 'id', format: 'uuid', description: 'The group ID.' });
-const ApiIfMatch = () =>
-  ApiHeader({ name: 'If-Match', required: false, description: 'Write only if the group still has this ETag; 412 otherwise.' });
-const ETAG_HEADER = { ETag: { description: 'The version of the group, for If-Match and If-None-Match.', schema: { type: 'string' } } };
 
 /** The caller's organization's groups. The organization is the token's; no route takes one from the request. */
 @Controller('api/v1/groups')
@@ -77,9 +64,9 @@ export class GroupsController {
   @Get(':id')
   @RequireScopes('groups:read')
   @ApiOperation({ summary: 'Read a group' })
-  @ApiGroupId()
+  @ApiResourceId('group')
   @ApiHeader({ name: 'If-None-Match', required: false, description: '304 when the group still has this ETag.' })
-  @ApiOkResponse({ type: GroupResponse, headers: ETAG_HEADER })
+  @ApiOkResponse({ type: GroupResponse, headers: etagHeader('group') })
   @ApiResponse({ status: 304, description: 'Not modified (If-None-Match).' })
   @ApiProblemResponses(404)
   async get(
@@ -101,7 +88,7 @@ export class GroupsController {
   @Get(':id/members')
   @RequireScopes('groups:read', 'members:read')
   @ApiOperation({ summary: 'List the members of a group', description: 'The group’s live members as member records, in id order.' })
-  @ApiGroupId()
+  @ApiResourceId('group')
   @ApiOkResponse({ type: PageOf(MemberResponse) })
   @ApiProblemResponses(400, 404)
   async members(
@@ -124,7 +111,7 @@ export class GroupsController {
     required: false,
     description: 'A retry with the same key and body returns the first answer and creates nothing; another body is a 422.',
   })
-  @ApiCreatedResponse({ type: GroupResponse, headers: ETAG_HEADER })
+  @ApiCreatedResponse({ type: GroupResponse, headers: etagHeader('group') })
   @ApiProblemResponses(...JSON_BODY_PROBLEMS, 422)
   async create(
     @CurrentPrincipal() principal: Principal,
@@ -151,9 +138,9 @@ export class GroupsController {
     description:
       'Fields left out stay; external_id set to null is cleared; member_ids replaces the whole membership. Synced groups are read-only (409).',
   })
-  @ApiGroupId()
-  @ApiIfMatch()
-  @ApiOkResponse({ type: GroupResponse, headers: ETAG_HEADER })
+  @ApiResourceId('group')
+  @ApiIfMatch('group')
+  @ApiOkResponse({ type: GroupResponse, headers: etagHeader('group') })
   @ApiProblemResponses(...JSON_BODY_PROBLEMS, 404, 409, 412)
   async update(
     @CurrentPrincipal() principal: Principal,
@@ -174,8 +161,8 @@ export class GroupsController {
     summary: 'Delete a group',
     description: 'A soft delete: the group stays as a tombstone, without members, that updated_since reads report.',
   })
-  @ApiGroupId()
-  @ApiIfMatch()
+  @ApiResourceId('group')
+  @ApiIfMatch('group')
   @ApiNoContentResponse({ description: 'Deleted.' })
   @ApiProblemResponses(404, 409, 412)
   async delete(

@@ -1,20 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
-import {
-  ApiCreatedResponse,
-  ApiHeader,
-  ApiNoContentResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiParam,
-  ApiResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal } from '../../auth/current-principal.decorator.js';
 import type { Principal } from '../../auth/principal.js';
 import { RequireScopes } from '../../auth/require-scopes.decorator.js';
 import { etagOf, ifNoneMatchHolds } from '../shared/etag.js';
 import { RequestHeader } from '../shared/http-headers.js';
+import { ApiIfMatch, ApiResourceId, etagHeader } from '../shared/resource-api-docs.js';
 import { IdempotencyService } from '../shared/idempotency.service.js';
 import { ApiProblemResponses, JSON_BODY_PROBLEMS } from '../../common/http/api-problem-responses.decorator.js';
 import { PageOf, type PageResponse } from '../../common/pagination/page.response.js';
@@ -26,11 +18,6 @@ import { toMemberChanges, UpdateMemberDto } from './dto/update-member.dto.js';
 import { MembersService } from './members.service.js';
 
 /** The caller's organization's members. The organization is the token's; no route takes one from the request. */
-const ApiMemberId = () => ApiParam({ name: 'id', format: 'uuid', description: 'The member ID.' });
-const ApiIfMatch = () =>
-  ApiHeader({ name: 'If-Match', required: false, description: 'Write only if the member still has this ETag; 412 otherwise.' });
-const ETAG_HEADER = { ETag: { description: 'The version of the member, for If-Match and If-None-Match.', schema: { type: 'string' } } };
-
 @Controller('api/v1/members')
 @ApiTags('Members')
 export class MembersController {
@@ -69,9 +56,9 @@ export class MembersController {
   @Get(':id')
   @RequireScopes('members:read')
   @ApiOperation({ summary: 'Read a member' })
-  @ApiMemberId()
+  @ApiResourceId('member')
   @ApiHeader({ name: 'If-None-Match', required: false, description: '304 when the member still has this ETag.' })
-  @ApiOkResponse({ type: MemberResponse, headers: ETAG_HEADER })
+  @ApiOkResponse({ type: MemberResponse, headers: etagHeader('member') })
   @ApiResponse({ status: 304, description: 'Not modified (If-None-Match).' })
   @ApiProblemResponses(404)
   async get(
@@ -97,7 +84,7 @@ export class MembersController {
     required: false,
     description: 'A retry with the same key and body returns the first answer and creates nothing; another body is a 422.',
   })
-  @ApiCreatedResponse({ type: MemberResponse, headers: ETAG_HEADER })
+  @ApiCreatedResponse({ type: MemberResponse, headers: etagHeader('member') })
   @ApiProblemResponses(...JSON_BODY_PROBLEMS, 409, 422)
   async create(
     @CurrentPrincipal() principal: Principal,
@@ -123,9 +110,9 @@ export class MembersController {
     summary: 'Change a member',
     description: 'Fields left out stay; optional fields set to null are cleared. Synced members are read-only (409).',
   })
-  @ApiMemberId()
-  @ApiIfMatch()
-  @ApiOkResponse({ type: MemberResponse, headers: ETAG_HEADER })
+  @ApiResourceId('member')
+  @ApiIfMatch('member')
+  @ApiOkResponse({ type: MemberResponse, headers: etagHeader('member') })
   @ApiProblemResponses(...JSON_BODY_PROBLEMS, 404, 409, 412)
   async update(
     @CurrentPrincipal() principal: Principal,
@@ -146,8 +133,8 @@ export class MembersController {
     summary: 'Delete a member',
     description: 'A soft delete: the member stays as a tombstone that updated_since reads report.',
   })
-  @ApiMemberId()
-  @ApiIfMatch()
+  @ApiResourceId('member')
+  @ApiIfMatch('member')
   @ApiNoContentResponse({ description: 'Deleted.' })
   @ApiProblemResponses(404, 409, 412)
   async delete(
