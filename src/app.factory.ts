@@ -9,7 +9,7 @@ import { problemValidationPipe } from './common/http/validation.pipe.js';
 import { registerBodyParsers } from './common/http/body-parsers.js';
 import { registerResponseHeaders } from './common/http/response-headers.js';
 import { OAuthErrorFilter } from './oauth/errors/oauth-error.filter.js';
-import { TOKEN_PATH } from './oauth/token/token.controller.js';
+import { OAUTH_FORM_PATHS } from './oauth/oauth-paths.js';
 import { setupOpenApi } from './openapi/openapi.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -36,9 +36,13 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     logger: options.logger ?? ['log', 'warn', 'error', 'fatal'],
   });
   const fastify = app.getHttpAdapter().getInstance();
-  registerBodyParsers(fastify, [`/${TOKEN_PATH}`]);
+  registerBodyParsers(
+    fastify,
+    OAUTH_FORM_PATHS.map((path) => `/${path}`),
+  );
   registerResponseHeaders(fastify);
-  app.useGlobalFilters(new ProblemDetailsFilter([{ path: `/${TOKEN_PATH}`, filter: new OAuthErrorFilter() }]));
+  const oauthErrors = new OAuthErrorFilter();
+  app.useGlobalFilters(new ProblemDetailsFilter(OAUTH_FORM_PATHS.map((path) => ({ path: `/${path}`, filter: oauthErrors }))));
   app.useGlobalPipes(problemValidationPipe());
   // Before init: Swagger UI and the document are Fastify routes, which Fastify accepts only until it is ready.
   setupOpenApi(app, config);

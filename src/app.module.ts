@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
+import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { ClientsModule } from './clients/clients.module.js';
 import { CommonModule } from './common/common.module.js';
@@ -22,6 +23,7 @@ export class AppModule {
         CommonModule,
         CryptoModule,
         DatabaseModule.forRoot(),
+        AuditModule,
         OrganizationsModule,
         ClientsModule,
         OAuthModule,

@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module.js';
 import { ClientsModule } from '../clients/clients.module.js';
 import { CommonModule } from '../common/common.module.js';
 import { CryptoModule } from '../common/crypto/crypto.module.js';
@@ -27,6 +28,7 @@ export class CliModule {
         CommonModule,
         CryptoModule,
         DatabaseModule.forRoot({ retryAttempts: 0 }),
+        AuditModule,
         OrganizationsModule,
         ClientsModule,
         SigningKeysModule,

@@ -8,6 +8,7 @@ import { ClientsRepository } from './clients.repository.js';
 import type { StoredSecretHash } from './client-secret-hasher.js';
 
 export interface ActiveSecret extends StoredSecretHash {
+  readonly id: string;
   /** Epoch milliseconds, or null for no expiry. */
   readonly expiresAt: number | null;
 }
@@ -25,7 +26,13 @@ export interface ClientAuthRecord {
   readonly accessTokenTtl: number | null;
   /** Epoch milliseconds; tokens issued at or before it are refused. */
   readonly tokensRevokedBefore: number | null;
+  /** Unexpired, unrevoked secrets. */
   readonly secrets: readonly ActiveSecret[];
+  /** RFC 7591 jwks (JSON text) and jwks_uri, for private_key_jwt. */
+  readonly jwks: string | null;
+  readonly jwksUri: string | null;
+  /** Whether the client may call the introspection endpoint (RFC 7662 section 2.1). */
+  readonly introspectionAllowed: boolean;
 }
 
 /**
@@ -64,7 +71,7 @@ export class ClientDirectory {
     if (!client) return null;
     const [organization, secrets] = await Promise.all([
       this.organizations.findLiveById(client.organizationId),
-      this.clients.listUnexpiredSecrets(clientId, this.clock.now()),
+      this.clients.listLiveSecrets(clientId, this.clock.now()),
     ]);
     return {
       clientId: client.clientId,
@@ -76,7 +83,11 @@ export class ClientDirectory {
       grantTypes: new Set(splitList(client.grantTypes)),
       accessTokenTtl: client.accessTokenTtl,
       tokensRevokedBefore: client.tokensRevokedBefore?.getTime() ?? null,
+      jwks: client.jwks,
+      jwksUri: client.jwksUri,
+      introspectionAllowed: client.introspectionAllowed,
       secrets: secrets.map((secret) => ({
+        id: secret.id,
         hashAlg: secret.hashAlg,
         hash: secret.hash,
         expiresAt: secret.expiresAt?.getTime() ?? null,

@@ -27,4 +27,12 @@ export class ClientSecretEntity {
 
   @Column({ name: 'expires_at', type: TIMESTAMP_COLUMN, nullable: true })
   expiresAt!: Date | null;
+
+  /** When the secret last authenticated a request; written in batches, so it may lag by a minute. */
+  @Column({ name: 'last_used_at', type: TIMESTAMP_COLUMN, nullable: true })
+  lastUsedAt!: Date | null;
+
+  /** When an operator revoked the secret; a revoked secret is refused like a wrong one. */
+  @Column({ name: 'revoked_at', type: TIMESTAMP_COLUMN, nullable: true })
+  revokedAt!: Date | null;
 }

@@ -4,7 +4,7 @@ import { TIMESTAMP_COLUMN } from '../database/column-types.js';
 export const CLIENT_STATUSES = ['active', 'disabled'] as const;
 export type ClientStatus = (typeof CLIENT_STATUSES)[number];
 
-export const TOKEN_ENDPOINT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post'] as const;
+export const TOKEN_ENDPOINT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'] as const;
 export type TokenEndpointAuthMethod = (typeof TOKEN_ENDPOINT_AUTH_METHODS)[number];
 
 @Entity('clients')
@@ -30,6 +30,21 @@ export class ClientEntity {
 
   @Column({ name: 'token_endpoint_auth_method', type: 'varchar', length: 32 })
   tokenEndpointAuthMethod!: TokenEndpointAuthMethod;
+
+  /** RFC 7591 section 2: the client's public keys for private_key_jwt (a JWK Set as JSON text), or null. */
+  @Column({ type: 'text', nullable: true })
+  jwks!: string | null;
+
+  /** RFC 7591 section 2: where the client publishes its JWK Set instead; fetched with a timeout and cached. */
+  @Column({ name: 'jwks_uri', type: 'varchar', length: 2048, nullable: true })
+  jwksUri!: string | null;
+
+  /**
+   * A resource-server permission: whether this client may call the introspection
+   * endpoint (RFC 7662 section 2.1 leaves who may introspect to the server).
+   */
+  @Column({ name: 'introspection_allowed', type: 'boolean', default: false })
+  introspectionAllowed!: boolean;
 
   @Column({ name: 'grant_types', type: 'text' })
   grantTypes!: string;

@@ -9,11 +9,12 @@ import { ClientSecretHasher } from './client-secret-hasher.js';
 import { ClientEntity } from './client.entity.js';
 import { ClientsRepository } from './clients.repository.js';
 import { ClientsService } from './clients.service.js';
+import { SecretUsageRecorder } from './secrets/secret-usage.recorder.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([ClientEntity, ClientSecretEntity]), OrganizationsModule],
   controllers: [AdminClientsController],
-  providers: [ClientsRepository, ClientsService, ClientDirectory, ClientSecretHasher, BootstrapAdminService],
-  exports: [ClientsService, ClientDirectory, ClientSecretHasher],
+  providers: [ClientsRepository, ClientsService, ClientDirectory, ClientSecretHasher, BootstrapAdminService, SecretUsageRecorder],
+  exports: [ClientsService, ClientDirectory, ClientSecretHasher, SecretUsageRecorder],
 })
 export class ClientsModule {}

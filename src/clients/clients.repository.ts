@@ -26,9 +26,9 @@ export class ClientsRepository {
     });
   }
 
-  /** Secrets that have not expired by `now`, newest first. */
-  async listUnexpiredSecrets(clientId: string, now: Date): Promise<ClientSecretEntity[]> {
-    const secrets = await this.secrets.find({ where: { clientId }, order: { createdAt: 'DESC' } });
+  /** Secrets that have neither expired by `now` nor been revoked, newest first. */
+  async listLiveSecrets(clientId: string, now: Date): Promise<ClientSecretEntity[]> {
+    const secrets = await this.secrets.find({ where: { clientId, revokedAt: IsNull() }, order: { createdAt: 'DESC' } });
     return secrets.filter((secret) => secret.expiresAt === null || secret.expiresAt > now);
   }
 

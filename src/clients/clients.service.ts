@@ -67,6 +67,9 @@ export class ClientsService {
       defaultScope: scopes.defaultScope,
       tokenEndpointAuthMethod: input.tokenEndpointAuthMethod ?? 'client_secret_basic',
       grantTypes: GRANT_TYPES,
+      jwks: null,
+      jwksUri: null,
+      introspectionAllowed: false,
       accessTokenTtl: input.accessTokenTtl ?? null,
       status: 'active' as const,
       tokensRevokedBefore: null,
@@ -159,6 +162,8 @@ export class ClientsService {
       hint: secretHint(secret),
       createdAt: now,
       expiresAt: null,
+      lastUsedAt: null,
+      revokedAt: null,
     });
   }
 }

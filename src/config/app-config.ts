@@ -1,5 +1,5 @@
 import { type DatabaseConfig, dataDirectoryFor, parseDatabaseUrl } from './database-url.js';
-import { type SigningAlgorithm, validateEnvironment } from './environment.js';
+import { ConfigurationError, type SigningAlgorithm, validateEnvironment } from './environment.js';
 
 export interface HttpConfig {
   readonly host: string;
@@ -28,6 +28,42 @@ export interface SyncConfig {
   readonly overlapSeconds: number;
 }
 
+export interface RateLimitConfig {
+  /** Where counters live: this process only, the database (shared by replicas), or Redis. */
+  readonly store: 'memory' | 'database' | 'redis';
+  readonly redisUrl: string | undefined;
+  readonly windowSeconds: number;
+  /** Requests per window from one source address to the OAuth endpoints; 0 turns the limit off. */
+  readonly perAddress: number;
+  /** Authenticated requests per window by one client; 0 turns the limit off. */
+  readonly perClient: number;
+  /**
+   * Failed authentications per window for one client ID from one source address. Keyed by both so
+   * that a flood of bad secrets from one place blocks that place, not the real client elsewhere.
+   */
+  readonly failuresPerClient: number;
+}
+
+export interface TlsConfig {
+  readonly certFile: string;
+  readonly keyFile: string;
+}
+
+export interface SecurityConfig {
+  /** Seconds between automatic signing-key rotations; 0 turns scheduled rotation off. */
+  readonly signingKeyRotationSeconds: number;
+  readonly rateLimit: RateLimitConfig;
+  readonly auditRetentionDays: number;
+  /** Timeout for fetching a client's jwks_uri (RFC 7523 private_key_jwt). */
+  readonly clientJwksTimeoutMs: number;
+  /** Native HTTPS when set. */
+  readonly tls: TlsConfig | undefined;
+  /** Fastify's trustProxy: false, true, a hop count or a list of proxy addresses/CIDRs. */
+  readonly trustProxy: boolean | number | string[];
+  /** The largest request body accepted, in bytes (OAuth form bodies have their own, smaller limit). */
+  readonly bodyLimit: number;
+}
+
 export interface BootstrapAdminConfig {
   readonly clientId: string;
   readonly clientSecret: string;
@@ -49,12 +85,15 @@ export class AppConfig {
     readonly bootstrapAdmin: BootstrapAdminConfig | undefined,
     readonly environment: 'development' | 'production' | 'test',
     readonly sync: SyncConfig = DEFAULT_SYNC,
+    readonly security: SecurityConfig = DEFAULT_SECURITY,
   ) {}
 
   static fromEnvironment(env: Record<string, string | undefined>, cwd = process.cwd()): AppConfig {
     const vars = validateEnvironment(env);
     const port = vars.PORT ?? 3000;
     const issuer = vars.ISSUER ?? `http://localhost:${port}`;
+    const environment = vars.NODE_ENV ?? 'development';
+    refuseCleartextIssuer(issuer, environment);
     const database = parseDatabaseUrl(vars.DATABASE_URL, cwd);
     return new AppConfig(
       { host: vars.HOST ?? '0.0.0.0', port },
@@ -70,7 +109,7 @@ export class AppConfig {
       vars.BOOTSTRAP_ADMIN_CLIENT_ID && vars.BOOTSTRAP_ADMIN_CLIENT_SECRET
         ? { clientId: vars.BOOTSTRAP_ADMIN_CLIENT_ID, clientSecret: vars.BOOTSTRAP_ADMIN_CLIENT_SECRET }
         : undefined,
-      vars.NODE_ENV ?? 'development',
+      environment,
       {
         ...DEFAULT_SYNC,
         enabled: vars.SYNC_ENABLED !== 'false',
@@ -79,12 +118,28 @@ export class AppConfig {
         httpTimeoutMs: vars.SYNC_HTTP_TIMEOUT_MS ?? DEFAULT_SYNC.httpTimeoutMs,
         leaseSeconds: vars.SYNC_LEASE_SECONDS ?? DEFAULT_SYNC.leaseSeconds,
       },
+      {
+        signingKeyRotationSeconds: vars.SIGNING_KEY_ROTATION_SECONDS ?? DEFAULT_SECURITY.signingKeyRotationSeconds,
+        rateLimit: {
+          store: vars.RATE_LIMIT_STORE ?? (vars.REDIS_URL ? 'redis' : database.kind === 'postgres' ? 'database' : 'memory'),
+          redisUrl: vars.REDIS_URL,
+          windowSeconds: vars.RATE_LIMIT_WINDOW_SECONDS ?? DEFAULT_RATE_LIMIT.windowSeconds,
+          perAddress: vars.RATE_LIMIT_PER_ADDRESS ?? DEFAULT_RATE_LIMIT.perAddress,
+          perClient: vars.RATE_LIMIT_PER_CLIENT ?? DEFAULT_RATE_LIMIT.perClient,
+          failuresPerClient: vars.RATE_LIMIT_FAILURES_PER_CLIENT ?? DEFAULT_RATE_LIMIT.failuresPerClient,
+        },
+        auditRetentionDays: vars.AUDIT_RETENTION_DAYS ?? DEFAULT_SECURITY.auditRetentionDays,
+        clientJwksTimeoutMs: vars.CLIENT_JWKS_TIMEOUT_MS ?? DEFAULT_SECURITY.clientJwksTimeoutMs,
+        tls: vars.TLS_CERT_FILE && vars.TLS_KEY_FILE ? { certFile: vars.TLS_CERT_FILE, keyFile: vars.TLS_KEY_FILE } : undefined,
+        trustProxy: parseTrustProxy(vars.TRUST_PROXY),
+        bodyLimit: vars.HTTP_BODY_LIMIT ?? DEFAULT_SECURITY.bodyLimit,
+      },
     );
   }
 
   /** Returns a copy with some parts replaced; tests use it to point at their own database. */
   with(
-    overrides: Partial<Pick<AppConfig, 'http' | 'oauth' | 'database' | 'dataDir' | 'secretsKey' | 'bootstrapAdmin' | 'sync'>>,
+    overrides: Partial<Pick<AppConfig, 'http' | 'oauth' | 'database' | 'dataDir' | 'secretsKey' | 'bootstrapAdmin' | 'sync' | 'security'>>,
   ): AppConfig {
     return new AppConfig(
       overrides.http ?? this.http,
@@ -95,6 +150,7 @@ export class AppConfig {
       'bootstrapAdmin' in overrides ? overrides.bootstrapAdmin : this.bootstrapAdmin,
       this.environment,
       overrides.sync ?? this.sync,
+      overrides.security ?? this.security,
     );
   }
 }
@@ -107,6 +163,47 @@ export const DEFAULT_SYNC: SyncConfig = {
   httpTimeoutMs: 15_000,
   overlapSeconds: 300,
 };
+
+export const DEFAULT_RATE_LIMIT: RateLimitConfig = {
+  store: 'memory',
+  redisUrl: undefined,
+  windowSeconds: 60,
+  perAddress: 6_000,
+  perClient: 3_000,
+  failuresPerClient: 10,
+};
+
+export const DEFAULT_SECURITY: SecurityConfig = {
+  signingKeyRotationSeconds: 30 * 86_400,
+  rateLimit: DEFAULT_RATE_LIMIT,
+  auditRetentionDays: 90,
+  clientJwksTimeoutMs: 5_000,
+  tls: undefined,
+  trustProxy: false,
+  bodyLimit: 1024 * 1024,
+};
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * RFC 8414 section 2 and RFC 9700 section 2.6: the issuer is an https URL. Plain
+ * http is for a developer's own machine: outside development only loopback may use it.
+ */
+function refuseCleartextIssuer(issuer: string, environment: string): void {
+  const url = new URL(issuer);
+  if (url.protocol === 'http:' && environment !== 'development' && !LOOPBACK_HOSTS.has(url.hostname)) {
+    throw new ConfigurationError(
+      `Invalid configuration:\n  - ISSUER must be an https:// URL when NODE_ENV is ${environment} (http:// is allowed for localhost only)`,
+    );
+  }
+}
+
+function parseTrustProxy(value: string | undefined): boolean | number | string[] {
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value.split(',').map((part) => part.trim());
+}
 
 function decodeKey(value: string): Buffer {
   return /^[0-9a-fA-F]{64}$/.test(value) ? Buffer.from(value, 'hex') : Buffer.from(value, 'base64');

@@ -125,6 +125,85 @@ export class EnvironmentVariables {
   SYNC_HTTP_TIMEOUT_MS?: number;
 
   @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'SIGNING_KEY_ROTATION_SECONDS must be 0 (off) or a whole number of seconds between 3600 and 31536000' })
+  @ValidateIf((env: EnvironmentVariables) => env.SIGNING_KEY_ROTATION_SECONDS !== 0)
+  @Min(3600, { message: 'SIGNING_KEY_ROTATION_SECONDS must be 0 (off) or a whole number of seconds between 3600 and 31536000' })
+  @Max(31_536_000, { message: 'SIGNING_KEY_ROTATION_SECONDS must be 0 (off) or a whole number of seconds between 3600 and 31536000' })
+  SIGNING_KEY_ROTATION_SECONDS?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'RATE_LIMIT_WINDOW_SECONDS must be a whole number of seconds between 1 and 3600' })
+  @Min(1, { message: 'RATE_LIMIT_WINDOW_SECONDS must be a whole number of seconds between 1 and 3600' })
+  @Max(3600, { message: 'RATE_LIMIT_WINDOW_SECONDS must be a whole number of seconds between 1 and 3600' })
+  RATE_LIMIT_WINDOW_SECONDS?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'RATE_LIMIT_PER_ADDRESS must be 0 (off) or a whole number of requests up to 10000000' })
+  @Min(0, { message: 'RATE_LIMIT_PER_ADDRESS must be 0 (off) or a whole number of requests up to 10000000' })
+  @Max(10_000_000, { message: 'RATE_LIMIT_PER_ADDRESS must be 0 (off) or a whole number of requests up to 10000000' })
+  RATE_LIMIT_PER_ADDRESS?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'RATE_LIMIT_PER_CLIENT must be 0 (off) or a whole number of requests up to 10000000' })
+  @Min(0, { message: 'RATE_LIMIT_PER_CLIENT must be 0 (off) or a whole number of requests up to 10000000' })
+  @Max(10_000_000, { message: 'RATE_LIMIT_PER_CLIENT must be 0 (off) or a whole number of requests up to 10000000' })
+  RATE_LIMIT_PER_CLIENT?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'RATE_LIMIT_FAILURES_PER_CLIENT must be 0 (off) or a whole number of attempts up to 100000' })
+  @Min(0, { message: 'RATE_LIMIT_FAILURES_PER_CLIENT must be 0 (off) or a whole number of attempts up to 100000' })
+  @Max(100_000, { message: 'RATE_LIMIT_FAILURES_PER_CLIENT must be 0 (off) or a whole number of attempts up to 100000' })
+  RATE_LIMIT_FAILURES_PER_CLIENT?: number;
+
+  @IsOptional()
+  @IsIn(['memory', 'database', 'redis'], { message: 'RATE_LIMIT_STORE must be memory, database or redis' })
+  RATE_LIMIT_STORE?: 'memory' | 'database' | 'redis';
+
+  @IsOptional()
+  @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'AUDIT_RETENTION_DAYS must be a whole number of days between 1 and 3650' })
+  @Min(1, { message: 'AUDIT_RETENTION_DAYS must be a whole number of days between 1 and 3650' })
+  @Max(3650, { message: 'AUDIT_RETENTION_DAYS must be a whole number of days between 1 and 3650' })
+  AUDIT_RETENTION_DAYS?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'CLIENT_JWKS_TIMEOUT_MS must be a whole number of milliseconds between 100 and 30000' })
+  @Min(100, { message: 'CLIENT_JWKS_TIMEOUT_MS must be a whole number of milliseconds between 100 and 30000' })
+  @Max(30_000, { message: 'CLIENT_JWKS_TIMEOUT_MS must be a whole number of milliseconds between 100 and 30000' })
+  CLIENT_JWKS_TIMEOUT_MS?: number;
+
+  @ValidateIf((env: EnvironmentVariables) => env.TLS_CERT_FILE !== undefined || env.TLS_KEY_FILE !== undefined)
+  @IsString({ message: 'TLS_CERT_FILE must be set together with TLS_KEY_FILE' })
+  TLS_CERT_FILE?: string;
+
+  @ValidateIf((env: EnvironmentVariables) => env.TLS_CERT_FILE !== undefined || env.TLS_KEY_FILE !== undefined)
+  @IsString({ message: 'TLS_KEY_FILE must be set together with TLS_CERT_FILE' })
+  TLS_KEY_FILE?: string;
+
+  @IsOptional()
+  @Matches(/^(true|false|\d{1,2}|[0-9a-fA-F.:/]+(\s*,\s*[0-9a-fA-F.:/]+)*)$/, {
+    message: 'TRUST_PROXY must be true, false, a number of hops, or a comma-separated list of proxy addresses/CIDRs',
+  })
+  TRUST_PROXY?: string;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'HTTP_BODY_LIMIT must be a whole number of bytes between 1024 and 10485760' })
+  @Min(1024, { message: 'HTTP_BODY_LIMIT must be a whole number of bytes between 1024 and 10485760' })
+  @Max(10_485_760, { message: 'HTTP_BODY_LIMIT must be a whole number of bytes between 1024 and 10485760' })
+  HTTP_BODY_LIMIT?: number;
+
+  @IsOptional()
   @IsIn(['development', 'production', 'test'], { message: 'NODE_ENV must be development, production or test' })
   NODE_ENV?: 'development' | 'production' | 'test';
 }

@@ -1,5 +1,8 @@
+import { AuditEventEntity } from '../audit/audit-event.entity.js';
 import { ClientSecretEntity } from '../clients/client-secret.entity.js';
 import { ClientEntity } from '../clients/client.entity.js';
+import { UsedAssertionEntity } from '../oauth/client-auth/used-assertion.entity.js';
+import { RevokedTokenEntity } from '../oauth/revocation/revoked-token.entity.js';
 import { SigningKeyEntity } from '../oauth/keys/signing-key.entity.js';
 import { OrganizationEntity } from '../organizations/organization.entity.js';
 import { GroupMembershipEntity } from '../resources/groups/group-membership.entity.js';
@@ -23,4 +26,7 @@ export const ENTITIES = [
   IdempotencyRecordEntity,
   SyncConnectionEntity,
   SyncRunEntity,
+  RevokedTokenEntity,
+  UsedAssertionEntity,
+  AuditEventEntity,
 ];

@@ -3,7 +3,9 @@ import { ClientsModule } from '../clients/clients.module.js';
 import { DiscoveryController } from './discovery/discovery.controller.js';
 import { SigningKeysInitializer } from './keys/signing-keys.initializer.js';
 import { SigningKeysModule } from './keys/signing-keys.module.js';
-import { ClientAuthenticator } from './token/client-authenticator.js';
+import { ClientAssertionVerifier } from './client-auth/client-assertion.verifier.js';
+import { ClientAuthenticator } from './client-auth/client-authenticator.js';
+import { OAuthRateLimits } from './rate-limit/oauth-rate-limits.js';
 import { ClientCredentialsGrant } from './token/grants/client-credentials.grant.js';
 import { TOKEN_GRANTS, type TokenGrant } from './token/grants/token-grant.js';
 import { TokenController } from './token/token.controller.js';
@@ -18,6 +20,8 @@ import { AccessTokenIssuer } from './tokens/access-token.issuer.js';
     SigningKeysInitializer,
     AccessTokenIssuer,
     ClientAuthenticator,
+    ClientAssertionVerifier,
+    OAuthRateLimits,
     ClientCredentialsGrant,
     { provide: TOKEN_GRANTS, inject: [ClientCredentialsGrant], useFactory: (...grants: TokenGrant[]) => grants },
     TokenService,

@@ -26,7 +26,7 @@ describe('interoperability with oauth4webapi and jose', () => {
     expect(as.jwks_uri).toBe(`${t.baseUrl}/oauth/jwks`);
     expect(as.grant_types_supported).toEqual(['client_credentials']);
     expect(as.response_types_supported).toEqual([]);
-    expect(as.token_endpoint_auth_methods_supported).toEqual(['client_secret_basic', 'client_secret_post']);
+    expect(as.token_endpoint_auth_methods_supported).toEqual(['client_secret_basic', 'client_secret_post', 'private_key_jwt']);
     expect(as.scopes_supported).toEqual(expect.arrayContaining(['org:read', 'members:read', 'admin']));
   });
 

@@ -13,6 +13,9 @@ export function clientAuthRecord(overrides: Partial<ClientAuthRecord> = {}): Cli
     accessTokenTtl: null,
     tokensRevokedBefore: null,
     secrets: [],
+    jwks: null,
+    jwksUri: null,
+    introspectionAllowed: false,
     ...overrides,
   };
 }

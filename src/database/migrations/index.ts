@@ -1,6 +1,12 @@
 import { InitialSchema1763780000000 } from './1763780000000-InitialSchema.js';
 import { MembersAndGroups1763790000000 } from './1763790000000-MembersAndGroups.js';
 import { SyncConnections1763800000000 } from './1763800000000-SyncConnections.js';
+import { SecurityLifecycle1763810000000 } from './1763810000000-SecurityLifecycle.js';
 
 /** Every migration in order. Landed migrations are never edited: add a new one. */
-export const MIGRATIONS = [InitialSchema1763780000000, MembersAndGroups1763790000000, SyncConnections1763800000000];
+export const MIGRATIONS = [
+  InitialSchema1763780000000,
+  MembersAndGroups1763790000000,
+  SyncConnections1763800000000,
+  SecurityLifecycle1763810000000,
+];

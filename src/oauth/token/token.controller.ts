@@ -15,8 +15,9 @@ import { OAuthErrorFilter } from '../errors/oauth-error.filter.js';
 import { OAuthErrorResponse, TokenRequestForm, TokenResponse } from './token-endpoint.schemas.js';
 import { readTokenRequest } from './token-request.js';
 import { TokenService } from './token.service.js';
+import { TOKEN_PATH } from '../oauth-paths.js';
 
-export const TOKEN_PATH = 'oauth/token';
+export { TOKEN_PATH };
 
 const TOKEN_ENDPOINT_DESCRIPTION = `The client credentials grant (RFC 6749 section 4.4). The client authenticates with HTTP Basic
 (client_secret_basic: the form-urlencoded client ID and secret, RFC 6749 section 2.3.1) or with client_id and client_secret

@@ -2,14 +2,15 @@ import { clientAuthRecord } from '../../../test/support/client-auth-record.js';
 import { jest } from '@jest/globals';
 import type { ClientAuthRecord } from '../../clients/client-directory.js';
 import { OAuthError } from '../errors/oauth-error.js';
-import type { ClientAuthenticator } from './client-authenticator.js';
+import type { AuditEventInput, AuditLog } from '../../audit/audit-log.js';
+import type { ClientAuthenticator } from '../client-auth/client-authenticator.js';
 import type { TokenGrant } from './grants/token-grant.js';
 import type { TokenRequest } from './token-request.js';
 import { TokenService } from './token.service.js';
 
 const client: ClientAuthRecord = clientAuthRecord();
 
-const issued = { accessToken: 'token', expiresIn: 600, scope: 'org:read' };
+const issued = { accessToken: 'token', tokenId: '0190f5a0-0000-7000-8000-000000000000', expiresIn: 600, scope: 'org:read' };
 
 function tokenRequest(grantType: string | undefined): TokenRequest {
   return {
@@ -17,6 +18,7 @@ function tokenRequest(grantType: string | undefined): TokenRequest {
     scope: undefined,
     credentials: { clientId: 'c', clientSecret: 's', method: 'client_secret_basic' },
     unauthenticatedClientId: undefined,
+    context: { sourceAddress: '192.0.2.7', requestId: 'req-1' },
   };
 }
 
@@ -24,11 +26,14 @@ describe('TokenService', () => {
   let authenticator: jest.Mocked<Pick<ClientAuthenticator, 'authenticate'>>;
   let grant: jest.Mocked<TokenGrant>;
   let service: TokenService;
+  let audited: AuditEventInput[];
 
   beforeEach(() => {
     authenticator = { authenticate: jest.fn<ClientAuthenticator['authenticate']>().mockResolvedValue(client) };
     grant = { grantType: 'client_credentials', handle: jest.fn<TokenGrant['handle']>().mockResolvedValue(issued) };
-    service = new TokenService(authenticator as unknown as ClientAuthenticator, [grant]);
+    audited = [];
+    const audit = { record: (event: AuditEventInput) => void audited.push(event) };
+    service = new TokenService(authenticator as unknown as ClientAuthenticator, audit as AuditLog, [grant]);
   });
 
   it('authenticates the client, then runs its grant', async () => {
@@ -54,5 +59,36 @@ describe('TokenService', () => {
     authenticator.authenticate.mockResolvedValue({ ...client, grantTypes: new Set() });
     await expect(service.exchange(tokenRequest('client_credentials'))).rejects.toMatchObject({ error: 'unauthorized_client', status: 400 });
     expect(grant.handle).not.toHaveBeenCalled();
+  });
+
+  it('audits an issued token by its jti, never the token itself', async () => {
+    await service.exchange(tokenRequest('client_credentials'));
+    expect(audited).toEqual([
+      expect.objectContaining({
+        action: 'token.issued',
+        outcome: 'success',
+        clientId: client.clientId,
+        organizationId: client.organizationId,
+        sourceAddress: '192.0.2.7',
+        requestId: 'req-1',
+        details: expect.objectContaining({ jti: issued.tokenId, scope: 'org:read' }),
+      }),
+    ]);
+    expect(JSON.stringify(audited)).not.toContain(issued.accessToken);
+  });
+
+  it('audits a refusal with the claimed client, the error and never the secret', async () => {
+    authenticator.authenticate.mockRejectedValue(OAuthError.invalidClient());
+    await expect(service.exchange(tokenRequest('client_credentials'))).rejects.toBeInstanceOf(OAuthError);
+    expect(audited).toEqual([
+      expect.objectContaining({
+        action: 'token.refused',
+        outcome: 'failure',
+        clientId: 'c',
+        organizationId: null,
+        details: expect.objectContaining({ error: 'invalid_client' }),
+      }),
+    ]);
+    expect(JSON.stringify(audited)).not.toContain('"s"');
   });
 });

@@ -14,6 +14,8 @@ export interface AccessTokenSubject {
 
 export interface IssuedAccessToken {
   readonly accessToken: string;
+  /** The token's jti: what the audit log and revocation know it by. */
+  readonly tokenId: string;
   readonly expiresIn: number;
   readonly scope: string;
 }
@@ -44,6 +46,7 @@ export class AccessTokenIssuer {
     const key = await this.keys.signingKey();
     const iat = this.clock.nowSeconds();
     const scope = subject.scopes.join(' ');
+    const tokenId = newTokenId();
     const claims: AccessTokenClaims = {
       iss: this.config.oauth.issuer,
       // Section 2.2: with no resource owner, sub identifies the client itself.
@@ -52,7 +55,7 @@ export class AccessTokenIssuer {
       client_id: subject.clientId,
       org_id: subject.organizationId,
       scope,
-      jti: newTokenId(),
+      jti: tokenId,
       iat,
       exp: iat + subject.ttlSeconds,
     };
@@ -61,6 +64,6 @@ export class AccessTokenIssuer {
       // Section 2.1: typ "at+jwt" keeps access tokens from being confused with other JWTs.
       header: { alg: key.alg, typ: 'at+jwt', kid: key.kid },
     });
-    return { accessToken, expiresIn: subject.ttlSeconds, scope };
+    return { accessToken, tokenId, expiresIn: subject.ttlSeconds, scope };
   }
 }

@@ -9,7 +9,10 @@ const MAX_PARAMETERS = 32;
  * malformed `%zz` or replace bad bytes), and a bounded number of parameters.
  * Values of repeated names are all kept so the caller can refuse repeats.
  */
-export function parseFormBody(body: Buffer): Map<string, string[]> {
+/** Every parameter of a form body with all its values, in order. */
+export type FormParams = Map<string, string[]>;
+
+export function parseFormBody(body: Buffer): FormParams {
   let text: string;
   try {
     text = utf8.decode(body);
@@ -44,7 +47,7 @@ function decodeComponent(raw: string): string {
  * RFC 6749 section 3.1: parameters sent without a value are treated as omitted,
  * and parameters must not be included more than once.
  */
-export function singleParameter(params: Map<string, string[]>, name: string): string | undefined {
+export function singleParameter(params: FormParams, name: string): string | undefined {
   const values = params.get(name)?.filter((value) => value !== '');
   if (!values || values.length === 0) return undefined;
   if (values.length > 1) throw OAuthError.invalidRequest(`The ${name} parameter is included more than once.`);

@@ -6,19 +6,23 @@ import type { ClientAuthRecord, ClientDirectory } from '../../clients/client-dir
 import { ClientSecretHasher } from '../../clients/client-secret-hasher.js';
 import { OAuthError } from '../errors/oauth-error.js';
 import { ClientAuthenticator } from './client-authenticator.js';
-import type { TokenRequest } from './token-request.js';
+import { OAuthRateLimits } from '../rate-limit/oauth-rate-limits.js';
+import { SecretUsageRecorder } from '../../clients/secrets/secret-usage.recorder.js';
+import { ClientAssertionVerifier } from './client-assertion.verifier.js';
+import type { ClientAuthenticationRequest } from './presented-client-authentication.js';
+
+type TokenRequest = ClientAuthenticationRequest;
+const CONTEXT = { sourceAddress: '127.0.0.1', requestId: 'r1' };
 
 const hasher = new ClientSecretHasher(new SecretsKeyring(generateRootKey()));
 const SECRET = 'orgsync_cs_correct';
 
 function record(overrides: Partial<ClientAuthRecord> = {}): ClientAuthRecord {
-  return clientAuthRecord({ secrets: [{ ...hasher.hash(SECRET), expiresAt: null }], ...overrides });
+  return clientAuthRecord({ secrets: [{ id: 's1', ...hasher.hash(SECRET), expiresAt: null }], ...overrides });
 }
 
 function request(clientSecret: string, method: 'client_secret_basic' | 'client_secret_post' = 'client_secret_basic'): TokenRequest {
   return {
-    grantType: 'client_credentials',
-    scope: undefined,
     credentials: { clientId: 'client-1', clientSecret, method },
     unauthenticatedClientId: undefined,
   };
@@ -30,12 +34,19 @@ describe('ClientAuthenticator', () => {
 
   beforeEach(() => {
     directory = { find: jest.fn<ClientDirectory['find']>() };
-    authenticator = new ClientAuthenticator(directory as unknown as ClientDirectory, hasher, new SystemClock());
+    authenticator = new ClientAuthenticator(
+      directory as unknown as ClientDirectory,
+      hasher,
+      new ClientAssertionVerifier(),
+      new OAuthRateLimits(),
+      new SecretUsageRecorder(),
+      new SystemClock(),
+    );
   });
 
   async function failure(tokenRequest: TokenRequest): Promise<OAuthError> {
     try {
-      await authenticator.authenticate(tokenRequest);
+      await authenticator.authenticate(tokenRequest, CONTEXT);
     } catch (error) {
       if (error instanceof OAuthError) return error;
       throw error;
@@ -45,25 +56,25 @@ describe('ClientAuthenticator', () => {
 
   it('authenticates a client with its secret', async () => {
     directory.find.mockResolvedValue(record());
-    await expect(authenticator.authenticate(request(SECRET))).resolves.toMatchObject({ clientId: 'client-1' });
+    await expect(authenticator.authenticate(request(SECRET), CONTEXT)).resolves.toMatchObject({ clientId: 'client-1' });
   });
 
   it('accepts any of several live secrets (rotation)', async () => {
     directory.find.mockResolvedValue(
       record({
         secrets: [
-          { ...hasher.hash('other'), expiresAt: null },
-          { ...hasher.hash(SECRET), expiresAt: Date.now() + 60_000 },
+          { id: 's0', ...hasher.hash('other'), expiresAt: null },
+          { id: 's1', ...hasher.hash(SECRET), expiresAt: Date.now() + 60_000 },
         ],
       }),
     );
-    await expect(authenticator.authenticate(request(SECRET))).resolves.toMatchObject({ clientId: 'client-1' });
+    await expect(authenticator.authenticate(request(SECRET), CONTEXT)).resolves.toMatchObject({ clientId: 'client-1' });
   });
 
   it.each([
     ['a wrong secret', () => record(), 'orgsync_cs_wrong'],
     ['an unknown client', () => null, SECRET],
-    ['an expired secret', () => record({ secrets: [{ ...hasher.hash(SECRET), expiresAt: Date.now() - 1 }] }), SECRET],
+    ['an expired secret', () => record({ secrets: [{ id: 's1', ...hasher.hash(SECRET), expiresAt: Date.now() - 1 }] }), SECRET],
     ['a disabled client or deleted organization', () => record({ usable: false }), SECRET],
   ])('answers %s with the same generic invalid_client', async (_label, found, secret) => {
     directory.find.mockResolvedValue(found());
@@ -81,8 +92,6 @@ describe('ClientAuthenticator', () => {
 
   it('requires client authentication', async () => {
     const error = await failure({
-      grantType: 'client_credentials',
-      scope: undefined,
       credentials: undefined,
       unauthenticatedClientId: 'x',
     });
