@@ -1,0 +1,47 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+/** The async context that holds a lock; a new object for each hold, so a context that outlives its hold owns nothing. */
+type Hold = object;
+
+const holds = new AsyncLocalStorage<Hold>();
+
+/**
+ * A first-come, first-served mutex whose holder may enter again: work started
+ * while the lock is held, from the async context of the holder (awaited by it,
+ * at any depth), runs at once instead of waiting for itself.
+ */
+export class ConnectionLock {
+  private tail: Promise<void> = Promise.resolve();
+  private current: Hold | undefined;
+
+  /** True in the async context that holds the lock, while it holds it. */
+  get heldHere(): boolean {
+    return this.current !== undefined && holds.getStore() === this.current;
+  }
+
+  /** Runs `work` holding the lock: at once in the holder's context, otherwise after everyone queued before it. */
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.heldHere) return work();
+    const previous = this.tail;
+    let release!: () => void;
+    this.tail = new Promise<void>((resolve) => (release = resolve));
+    await previous;
+    const hold: Hold = {};
+    this.current = hold;
+    try {
+      return await holds.run(hold, work);
+    } finally {
+      this.current = undefined;
+      release();
+    }
+  }
+}
+
+/**
+ * Runs `work` outside any lock's context: for work that a holder starts but does
+ * not await (a background flush, a timer), which must queue like any other
+ * caller instead of slipping into the holder's open transaction.
+ */
+export function detachedFromConnectionLock<T>(work: () => T): T {
+  return holds.exit(work);
+}
