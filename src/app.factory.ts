@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module.js';
@@ -8,9 +8,15 @@ import { ProblemDetailsFilter } from './common/http/problem-details.filter.js';
 import { problemValidationPipe } from './common/http/validation.pipe.js';
 import { registerBodyParsers } from './common/http/body-parsers.js';
 import { registerResponseHeaders } from './common/http/response-headers.js';
+import { registerNulInUrlRefusal } from './common/http/nul-in-url.js';
+import { renderRouterError } from './common/http/router-errors.js';
+import { registerSecurityHeaders } from './common/http/security-headers.js';
+import { loadHttpsOptions } from './common/http/tls.js';
 import { OAuthErrorFilter } from './oauth/errors/oauth-error.filter.js';
 import { OAUTH_FORM_PATHS } from './oauth/oauth-paths.js';
-import { setupOpenApi } from './openapi/openapi.js';
+import { OAuthRateLimits } from './oauth/rate-limit/oauth-rate-limits.js';
+import { registerOAuthAddressLimit } from './oauth/rate-limit/oauth-address-limit.hook.js';
+import { DOCS_PATH, setupOpenApi } from './openapi/openapi.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -20,14 +26,20 @@ export interface CreateAppOptions {
 
 /** Builds the HTTP application; used by main.ts and by the end-to-end tests alike. */
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
+  const https = loadHttpsOptions(config.security.tls);
   const adapter = new FastifyAdapter({
-    bodyLimit: 1024 * 1024,
+    ...(https ? { https } : {}),
+    // Everything but OAuth form bodies, which keep their own smaller limit (body-parsers.ts).
+    bodyLimit: config.security.bodyLimit,
+    // Whether X-Forwarded-For/-Proto/-Host count: only behind a proxy that sets them (request.ip feeds the rate limits).
+    trustProxy: trustProxyOption(config.security.trustProxy),
     // Trust a caller's request ID only if it is short and plain; otherwise make one.
-    genReqId: (request: IncomingMessage) => {
+    genReqId: (request: { headers: IncomingHttpHeaders }) => {
       const incoming = request.headers['x-request-id'];
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     },
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 200 },
+    frameworkErrors: renderRouterError,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config), adapter, {
     bodyParser: false,
@@ -36,10 +48,16 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     logger: options.logger ?? ['log', 'warn', 'error', 'fatal'],
   });
   const fastify = app.getHttpAdapter().getInstance();
-  registerBodyParsers(
+  // Order matters: onRequest hooks run as added, and a request the rate limit refuses must still carry the headers.
+  await registerSecurityHeaders(app, { hsts: servedOverHttps(config), docsPath: DOCS_PATH });
+  registerOAuthAddressLimit(
     fastify,
+    app.get(OAuthRateLimits),
     OAUTH_FORM_PATHS.map((path) => `/${path}`),
   );
+  const oauthPaths = OAUTH_FORM_PATHS.map((path) => `/${path}`);
+  registerNulInUrlRefusal(fastify, oauthPaths);
+  registerBodyParsers(fastify, oauthPaths);
   registerResponseHeaders(fastify);
   const oauthErrors = new OAuthErrorFilter();
   app.useGlobalFilters(new ProblemDetailsFilter(OAUTH_FORM_PATHS.map((path) => ({ path: `/${path}`, filter: oauthErrors }))));
@@ -48,4 +66,21 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   setupOpenApi(app, config);
   app.enableShutdownHooks();
   return app;
+}
+
+/**
+ * RFC 6797 section 7.2: HSTS only means something over https. Sent when this
+ * server terminates TLS itself or its issuer says clients reach it over https
+ * (behind a TLS-terminating proxy); never on a plain-http developer setup,
+ * where it would pin localhost to https in the browser.
+ */
+function servedOverHttps(config: AppConfig): boolean {
+  return config.security.tls !== undefined || new URL(config.oauth.issuer).protocol === 'https:';
+}
+
+/** Fastify takes a hop count too, but its types do not say so: spell it as the function Fastify would build. */
+function trustProxyOption(
+  trustProxy: AppConfig['security']['trustProxy'],
+): boolean | string[] | ((address: string, hop: number) => boolean) {
+  return typeof trustProxy === 'number' ? (_address, hop) => hop < trustProxy : trustProxy;
 }

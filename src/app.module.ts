@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { AuditModule } from './audit/audit.module.js';
+import { AuditServerModule } from './audit/audit-server.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { ClientsModule } from './clients/clients.module.js';
 import { CommonModule } from './common/common.module.js';
@@ -24,6 +25,7 @@ export class AppModule {
         CryptoModule,
         DatabaseModule.forRoot(),
         AuditModule,
+        AuditServerModule,
         OrganizationsModule,
         ClientsModule,
         OAuthModule,

@@ -10,7 +10,7 @@ async function bootstrap(): Promise<void> {
   const app = await createApp(config);
   await app.listen(config.http.port, config.http.host);
   new Logger('orgsync').log(
-    `Listening on http://${config.http.host}:${config.http.port} with ${describeDatabase(config.database)}; issuer ${config.oauth.issuer}`,
+    `Listening on ${config.security.tls ? 'https' : 'http'}://${config.http.host}:${config.http.port} with ${describeDatabase(config.database)}; issuer ${config.oauth.issuer}`,
   );
 }
 

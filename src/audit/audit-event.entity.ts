@@ -14,6 +14,7 @@ export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
 @Index('ix_audit_events_organization', ['organizationId', 'id'])
 @Index('ix_audit_events_action', ['action', 'id'])
 @Index('ix_audit_events_client', ['clientId', 'id'])
+@Index('ix_audit_events_target', ['targetType', 'targetId', 'id'])
 export class AuditEventEntity {
   /** UUIDv7, so id order is time order and cursors are keyset cursors over it. */
   @PrimaryColumn({ type: 'varchar', length: 36 })

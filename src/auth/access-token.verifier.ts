@@ -1,11 +1,13 @@
 import type { KeyObject } from 'node:crypto';
+import { HttpProblem } from '../common/http/problem.js';
 import { Injectable } from '@nestjs/common';
 import jwt from 'jsonwebtoken';
 import { AppConfig } from '../config/app-config.js';
-import { ClientDirectory } from '../clients/client-directory.js';
+import { type ClientAuthRecord, ClientDirectory } from '../clients/client-directory.js';
 import { Clock } from '../common/clock.js';
 import { isKnownScope, type Scope } from '../common/scopes.js';
 import { SigningKeysService } from '../oauth/keys/signing-keys.service.js';
+import { RevocationList } from '../oauth/revocation/revocation-list.js';
 import { issuedAtMs } from '../oauth/tokens/token-id.js';
 import { BearerErrors } from './bearer-errors.js';
 import type { Principal } from './principal.js';
@@ -16,22 +18,80 @@ const CLOCK_TOLERANCE_SECONDS = 60;
 const MAX_TOKEN_LENGTH = 4096;
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
+/** The claims of a verified access token (RFC 9068 section 2.2, plus org_id). */
+export interface VerifiedClaims {
+  readonly iss: string;
+  readonly sub: string | undefined;
+  readonly aud: string | string[];
+  readonly client_id: string;
+  readonly org_id: string;
+  readonly scope: string;
+  readonly jti: string;
+  readonly iat: number;
+  readonly exp: number;
+  readonly nbf: number | undefined;
+}
+
+/** A token that passed every check, with the client it was issued to, as of now. */
+export interface VerifiedAccessToken {
+  readonly claims: VerifiedClaims;
+  readonly client: ClientAuthRecord;
+  /** The token's scopes that the client still holds, in the token's order. */
+  readonly scopes: readonly Scope[];
+}
+
 /**
  * Validates an access token as RFC 9068 section 4 requires: the key is chosen
  * by kid among our own published keys and the algorithm is the key's own (never
  * `none`, never HS*: RFC 8725 section 3.1); typ must be at+jwt; iss, aud, exp
- * and nbf are checked; and the client must still be usable at this moment.
+ * and nbf are checked; the token must not be revoked (RFC 7009); and the client
+ * must still be usable at this moment.
  */
 @Injectable()
 export class AccessTokenVerifier {
   constructor(
     private readonly keys: SigningKeysService,
     private readonly clients: ClientDirectory,
+    private readonly revocations: RevocationList,
     private readonly config: AppConfig,
     private readonly clock: Clock,
   ) {}
 
+  /** The bearer guard's check: the caller behind a token, or an RFC 6750 invalid_token. */
   async verify(token: string): Promise<Principal> {
+    const { claims, scopes } = await this.verifyToken(token);
+    return {
+      clientId: claims.client_id,
+      organizationId: claims.org_id,
+      scopes: new Set(scopes),
+      tokenId: claims.jti,
+      expiresAt: claims.exp,
+    };
+  }
+
+  /**
+   * Every check the bearer guard makes, returning what introspection reports
+   * (RFC 7662 section 2.2) and revocation needs; throws BearerErrors.invalidToken.
+   */
+  async verifyToken(token: string): Promise<VerifiedAccessToken> {
+    return this.verifyTokenOrThrow(token);
+  }
+
+  /**
+   * The same check, for endpoints where an unacceptable token is an answer, not an
+   * error (RFC 7662 section 2.2 inactive, RFC 7009 section 2.2 nothing to revoke):
+   * undefined for any reason the bearer guard would refuse it; other failures still throw.
+   */
+  async verifyTokenIfValid(token: string): Promise<VerifiedAccessToken | undefined> {
+    try {
+      return await this.verifyTokenOrThrow(token);
+    } catch (error) {
+      if (error instanceof HttpProblem) return undefined;
+      throw error;
+    }
+  }
+
+  private async verifyTokenOrThrow(token: string): Promise<VerifiedAccessToken> {
     if (token.length > MAX_TOKEN_LENGTH || !JWT_SHAPE.test(token)) throw BearerErrors.invalidToken('The access token is malformed.');
     const header = decodeHeader(token);
     const key = typeof header.kid === 'string' ? await this.keys.verificationKey(header.kid) : undefined;
@@ -39,8 +99,13 @@ export class AccessTokenVerifier {
     if (typeof header.typ !== 'string' || !/^(application\/)?at\+jwt$/i.test(header.typ)) {
       throw BearerErrors.invalidToken('The token is not an access token (typ must be at+jwt).');
     }
-    const claims = this.verifySignatureAndClaims(token, key.publicKey, key.alg);
-    return this.principalFor(claims);
+    const claims = requiredClaims(this.verifySignatureAndClaims(token, key.publicKey, key.alg));
+    // RFC 7009 section 2: a revoked token is refused from then on; the list is in memory, no query per call.
+    if (this.revocations.isRevoked(claims.jti)) throw BearerErrors.invalidToken('The access token has been revoked.');
+    const client = await this.liveClientOf(claims);
+    // Scopes taken away from the client leave its outstanding tokens at once (least privilege).
+    const scopes = claims.scope.split(' ').filter((s): s is Scope => isKnownScope(s) && client.allowedScopes.has(s));
+    return { claims, client, scopes };
   }
 
   private verifySignatureAndClaims(token: string, publicKey: KeyObject, alg: jwt.Algorithm): jwt.JwtPayload {
@@ -59,32 +124,38 @@ export class AccessTokenVerifier {
     }
   }
 
-  private async principalFor(claims: jwt.JwtPayload): Promise<Principal> {
-    const { client_id: clientId, org_id: organizationId, scope, jti, exp, iat } = claims as Record<string, unknown>;
-    if (
-      typeof iat !== 'number' ||
-      typeof clientId !== 'string' ||
-      typeof organizationId !== 'string' ||
-      typeof scope !== 'string' ||
-      typeof jti !== 'string' ||
-      typeof exp !== 'number'
-    ) {
-      throw BearerErrors.invalidToken('The access token lacks required claims.');
-    }
-    const client = await this.clients.find(clientId);
+  private async liveClientOf(claims: VerifiedClaims): Promise<ClientAuthRecord> {
+    const client = await this.clients.find(claims.client_id);
     // A disabled or deleted client, or one whose organization is gone, loses its tokens at once.
     if (
       !client ||
       !client.usable ||
-      client.organizationId !== organizationId ||
-      (client.tokensRevokedBefore !== null && issuedAtMs(jti, iat) <= client.tokensRevokedBefore)
+      client.organizationId !== claims.org_id ||
+      (client.tokensRevokedBefore !== null && issuedAtMs(claims.jti, claims.iat) <= client.tokensRevokedBefore)
     ) {
       throw BearerErrors.invalidToken('The access token is no longer valid.');
     }
-    // Scopes taken away from the client leave its outstanding tokens at once (least privilege).
-    const scopes = new Set<Scope>(scope.split(' ').filter((s): s is Scope => isKnownScope(s) && client.allowedScopes.has(s)));
-    return { clientId, organizationId, scopes, tokenId: jti, expiresAt: exp };
+    return client;
   }
+}
+
+function requiredClaims(payload: jwt.JwtPayload): VerifiedClaims {
+  const { iss, sub, aud, client_id: clientId, org_id: organizationId, scope, jti, exp, iat, nbf } = payload as Record<string, unknown>;
+  if (
+    typeof iss !== 'string' ||
+    typeof iat !== 'number' ||
+    typeof clientId !== 'string' ||
+    typeof organizationId !== 'string' ||
+    typeof scope !== 'string' ||
+    typeof jti !== 'string' ||
+    typeof exp !== 'number' ||
+    (sub !== undefined && typeof sub !== 'string') ||
+    (nbf !== undefined && typeof nbf !== 'number')
+  ) {
+    throw BearerErrors.invalidToken('The access token lacks required claims.');
+  }
+  // jwt.verify has checked aud against ours, so it is a string or an array of strings.
+  return { iss, sub, aud: aud as string | string[], client_id: clientId, org_id: organizationId, scope, jti, iat, exp, nbf };
 }
 
 function decodeHeader(token: string): Record<string, unknown> {

@@ -1,9 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
-import { ClientsModule } from '../clients/clients.module.js';
-import { SigningKeysModule } from '../oauth/keys/signing-keys.module.js';
-import { AccessTokenVerifier } from './access-token.verifier.js';
+import { AccessTokenVerificationModule } from './access-token-verification.module.js';
 import { BearerAuthGuard } from './bearer-auth.guard.js';
 import { BearerStrategy } from './bearer.strategy.js';
 import { ScopesGuard } from './scopes.guard.js';
@@ -13,12 +11,7 @@ import { ScopesGuard } from './scopes.guard.js';
  * global and in that order, so every route is closed unless opened on purpose.
  */
 @Module({
-  imports: [PassportModule.register({ session: false }), ClientsModule, SigningKeysModule],
-  providers: [
-    AccessTokenVerifier,
-    BearerStrategy,
-    { provide: APP_GUARD, useClass: BearerAuthGuard },
-    { provide: APP_GUARD, useClass: ScopesGuard },
-  ],
+  imports: [PassportModule.register({ session: false }), AccessTokenVerificationModule],
+  providers: [BearerStrategy, { provide: APP_GUARD, useClass: BearerAuthGuard }, { provide: APP_GUARD, useClass: ScopesGuard }],
 })
 export class AuthModule {}

@@ -24,8 +24,11 @@ const FLAG_OF_FIELD: Readonly<Record<string, string>> = {
   default_scope: '--default-scope',
   token_endpoint_auth_method: '--auth-method',
   access_token_ttl: '--access-token-ttl',
+  jwks: '--jwks-file',
+  jwks_uri: '--jwks-uri',
   status: '--status',
   grace_period_seconds: '--grace-period',
+  expires_in: '--expires-in',
   limit: '--limit',
   cursor: '--cursor',
 };

@@ -1,5 +1,6 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { withAuditContext } from '../audit/audit-context.js';
 import { AppConfig } from '../config/app-config.js';
 import { CliLogger } from './cli-logger.js';
 import { CliModule } from './cli.module.js';
@@ -23,6 +24,11 @@ export class CliSession {
    * Configuration is read here, not earlier, so `--help` works without any.
    */
   async withServices<T>(use: (app: INestApplicationContext) => Promise<T>): Promise<T> {
+    // Audit events of a command have no client behind them, only an operator at a shell.
+    return withAuditContext({ via: 'cli', clientId: null, organizationId: null }, () => this.startAndUse(use));
+  }
+
+  private async startAndUse<T>(use: (app: INestApplicationContext) => Promise<T>): Promise<T> {
     const config = AppConfig.fromEnvironment(this.env);
     const app = await NestFactory.createApplicationContext(CliModule.register(config), {
       logger: new CliLogger(this.io),

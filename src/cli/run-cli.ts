@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { EXIT_OK, reportError } from './cli-errors.js';
 import { CliSession } from './cli-session.js';
+import { registerAuditCommands } from './commands/audit.commands.js';
 import { registerClientCommands } from './commands/clients.commands.js';
 import { registerKeyCommands } from './commands/keys.commands.js';
 import { registerOrganizationCommands } from './commands/organizations.commands.js';
@@ -43,5 +44,6 @@ function buildProgram(env: Record<string, string | undefined>, io: CliIo): Comma
   registerClientCommands(program, session);
   registerKeyCommands(program, session);
   registerSyncCommands(program, session);
+  registerAuditCommands(program, session);
   return program;
 }

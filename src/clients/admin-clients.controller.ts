@@ -1,20 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { RequireScopes } from '../auth/require-scopes.decorator.js';
 import { ApiProblemResponses, JSON_BODY_PROBLEMS } from '../common/http/api-problem-responses.decorator.js';
 import { PageOf, type PageResponse } from '../common/pagination/page.response.js';
 import { PageQueryDto } from '../common/pagination/page-query.dto.js';
 import { ClientsService } from './clients.service.js';
 import { CreateClientDto, toCreateClient } from './dto/create-client.dto.js';
-import {
-  ClientResponse,
-  ClientWithSecretResponse,
-  RotatedSecretResponse,
-  toClientResponse,
-  toClientWithSecretResponse,
-  toRotatedSecretResponse,
-} from './dto/client.response.js';
-import { RotateSecretDto } from './dto/rotate-secret.dto.js';
+import { ClientResponse, ClientWithSecretResponse, toClientResponse, toClientWithSecretResponse } from './dto/client.response.js';
 import { UpdateClientDto, toUpdateClient } from './dto/update-client.dto.js';
 
 const ApiOrganizationId = () => ApiParam({ name: 'organizationId', description: 'The organization ID.', format: 'uuid' });
@@ -29,7 +21,8 @@ export class AdminClientsController {
   @Post('organizations/:organizationId/clients')
   @ApiOperation({
     summary: 'Create a client for an organization',
-    description: 'The response holds the client secret; it is shown this once and can never be read again.',
+    description:
+      'The response holds the client secret; it is shown this once and can never be read again. A private_key_jwt client (RFC 7523) authenticates with its registered keys and is issued no secret.',
   })
   @ApiOrganizationId()
   @ApiCreatedResponse({ type: ClientWithSecretResponse })
@@ -79,19 +72,5 @@ export class AdminClientsController {
   @ApiProblemResponses(404)
   async delete(@Param('clientId') clientId: string): Promise<void> {
     await this.clients.delete(clientId);
-  }
-
-  @Post('clients/:clientId/secrets')
-  @ApiOperation({
-    summary: "Rotate a client's secret",
-    description:
-      'Issues a new secret, shown this once. The previous secrets keep working for the grace period, so a deployment can switch over.',
-  })
-  @ApiClientId()
-  @ApiBody({ type: RotateSecretDto, required: false })
-  @ApiCreatedResponse({ type: RotatedSecretResponse })
-  @ApiProblemResponses(...JSON_BODY_PROBLEMS, 404)
-  async rotateSecret(@Param('clientId') clientId: string, @Body() dto: RotateSecretDto): Promise<RotatedSecretResponse> {
-    return toRotatedSecretResponse(await this.clients.rotateSecret(clientId, dto.grace_period_seconds));
   }
 }

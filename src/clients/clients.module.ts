@@ -9,12 +9,24 @@ import { ClientSecretHasher } from './client-secret-hasher.js';
 import { ClientEntity } from './client.entity.js';
 import { ClientsRepository } from './clients.repository.js';
 import { ClientsService } from './clients.service.js';
+import { AdminClientSecretsController } from './secrets/admin-client-secrets.controller.js';
+import { ClientSecretsRepository } from './secrets/client-secrets.repository.js';
+import { ClientSecretsService } from './secrets/client-secrets.service.js';
 import { SecretUsageRecorder } from './secrets/secret-usage.recorder.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([ClientEntity, ClientSecretEntity]), OrganizationsModule],
-  controllers: [AdminClientsController],
-  providers: [ClientsRepository, ClientsService, ClientDirectory, ClientSecretHasher, BootstrapAdminService, SecretUsageRecorder],
-  exports: [ClientsService, ClientDirectory, ClientSecretHasher, SecretUsageRecorder],
+  controllers: [AdminClientsController, AdminClientSecretsController],
+  providers: [
+    ClientsRepository,
+    ClientsService,
+    ClientDirectory,
+    ClientSecretHasher,
+    BootstrapAdminService,
+    ClientSecretsRepository,
+    ClientSecretsService,
+    SecretUsageRecorder,
+  ],
+  exports: [ClientsService, ClientSecretsService, ClientDirectory, ClientSecretHasher, SecretUsageRecorder],
 })
 export class ClientsModule {}

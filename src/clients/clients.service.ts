@@ -1,23 +1,33 @@
 import { Injectable } from '@nestjs/common';
-import { v7 as uuidv7 } from 'uuid';
+import { changedFields } from '../audit/audit-changes.js';
+import { AuditLog } from '../audit/audit-log.js';
 import { Clock } from '../common/clock.js';
+import { AppConfig } from '../config/app-config.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { decodeCursor, type Page, toPage } from '../common/pagination/cursor.js';
 import { OrganizationsService } from '../organizations/organizations.service.js';
 import { ClientDirectory } from './client-directory.js';
+import { checkKeySettings } from './client-keys-policy.js';
 import { checkScopeSettings } from './client-scope-policy.js';
-import { ClientSecretEntity } from './client-secret.entity.js';
+import type { ClientSecretEntity } from './client-secret.entity.js';
 import { ClientSecretHasher } from './client-secret-hasher.js';
 import { ClientEntity, type ClientStatus, type TokenEndpointAuthMethod } from './client.entity.js';
-import { generateClientId, generateClientSecret, isWellFormedClientId, secretHint } from './client-credentials.js';
+import { generateClientId, generateClientSecret, isWellFormedClientId } from './client-credentials.js';
 import { ClientsRepository } from './clients.repository.js';
+import type { ClientJwksInput } from './dto/client-keys.validation.js';
+import { newClientSecretEntity } from './secrets/new-client-secret.js';
 
 export interface CreateClient {
   readonly clientName: string;
   readonly scope: string;
   readonly defaultScope?: string;
   readonly tokenEndpointAuthMethod?: TokenEndpointAuthMethod;
+  /** RFC 7591 section 2: the public keys of a private_key_jwt client, or where it publishes them. */
+  readonly jwks?: ClientJwksInput;
+  readonly jwksUri?: string;
   readonly accessTokenTtl?: number | null;
+  /** The introspection permission (RFC 7662 section 2.1); false unless given. */
+  readonly introspectionAllowed?: boolean;
   /** Only the bootstrap admin client chooses its ID; every other ID is generated. */
   readonly clientId?: string;
   /** Only the bootstrap admin client brings its secret; every other secret is generated. */
@@ -29,18 +39,22 @@ export interface UpdateClient {
   readonly scope?: string;
   readonly defaultScope?: string;
   readonly tokenEndpointAuthMethod?: TokenEndpointAuthMethod;
+  /** null removes; setting one of them removes the other. */
+  readonly jwks?: ClientJwksInput | null;
+  readonly jwksUri?: string | null;
   readonly accessTokenTtl?: number | null;
   readonly status?: ClientStatus;
+  readonly introspectionAllowed?: boolean;
 }
 
-/** A client with the secret that was just issued: the only moment the secret exists in clear. */
+/**
+ * A client with the secret that was just issued: the only moment the secret
+ * exists in clear. A private_key_jwt client authenticates with its keys and is
+ * issued none (RFC 7591 section 3.2.1: client_secret is for clients that use one).
+ */
 export interface ClientWithSecret {
   readonly client: ClientEntity;
-  readonly clientSecret: string;
-}
-
-export interface RotatedSecret extends ClientWithSecret {
-  readonly previousSecretsExpireAt: Date;
+  readonly clientSecret: string | undefined;
 }
 
 export const GRANT_TYPES = 'client_credentials';
@@ -53,11 +67,15 @@ export class ClientsService {
     private readonly directory: ClientDirectory,
     private readonly hasher: ClientSecretHasher,
     private readonly clock: Clock,
+    private readonly config: AppConfig,
+    private readonly audit: AuditLog,
   ) {}
 
   async create(organizationId: string, input: CreateClient): Promise<ClientWithSecret> {
     const organization = await this.organizations.get(organizationId);
     const scopes = checkScopeSettings(input.scope, input.defaultScope, organization.isPlatform);
+    const tokenEndpointAuthMethod = input.tokenEndpointAuthMethod ?? 'client_secret_basic';
+    const keys = checkKeySettings(tokenEndpointAuthMethod, { jwks: null, jwksUri: null }, input, this.config.environment);
     const now = this.clock.now();
     const client = Object.assign(new ClientEntity(), {
       clientId: input.clientId ?? generateClientId(),
@@ -65,11 +83,10 @@ export class ClientsService {
       clientName: input.clientName,
       scope: scopes.scope,
       defaultScope: scopes.defaultScope,
-      tokenEndpointAuthMethod: input.tokenEndpointAuthMethod ?? 'client_secret_basic',
+      tokenEndpointAuthMethod,
       grantTypes: GRANT_TYPES,
-      jwks: null,
-      jwksUri: null,
-      introspectionAllowed: false,
+      ...keys,
+      introspectionAllowed: input.introspectionAllowed ?? false,
       accessTokenTtl: input.accessTokenTtl ?? null,
       status: 'active' as const,
       tokensRevokedBefore: null,
@@ -77,9 +94,16 @@ export class ClientsService {
       updatedAt: now,
       deletedAt: null,
     });
+    if (tokenEndpointAuthMethod === 'private_key_jwt' && input.clientSecret === undefined) {
+      await this.clients.save(client);
+      this.directory.invalidate(client.clientId);
+      this.auditCreated(client);
+      return { client, clientSecret: undefined };
+    }
     const clientSecret = input.clientSecret ?? generateClientSecret();
     await this.clients.createWithSecret(client, this.newSecret(client.clientId, clientSecret, now));
     this.directory.invalidate(client.clientId);
+    this.auditCreated(client);
     return { client, clientSecret };
   }
 
@@ -110,13 +134,16 @@ export class ClientsService {
     }
     if (input.clientName !== undefined) client.clientName = input.clientName;
     if (input.tokenEndpointAuthMethod !== undefined) client.tokenEndpointAuthMethod = input.tokenEndpointAuthMethod;
+    Object.assign(client, checkKeySettings(client.tokenEndpointAuthMethod, client, input, this.config.environment));
     if (input.accessTokenTtl !== undefined) client.accessTokenTtl = input.accessTokenTtl;
+    if (input.introspectionAllowed !== undefined) client.introspectionAllowed = input.introspectionAllowed;
     const now = this.clock.now();
     if (input.status === 'disabled' && client.status !== 'disabled') client.tokensRevokedBefore = now;
     if (input.status !== undefined) client.status = input.status;
     client.updatedAt = now;
     await this.clients.save(client);
     this.directory.invalidate(clientId);
+    this.audited('client.updated', client, { changed: changedFields(input), ...(input.status ? { status: input.status } : {}) });
     return client;
   }
 
@@ -127,21 +154,7 @@ export class ClientsService {
     client.updatedAt = client.deletedAt;
     await this.clients.save(client);
     this.directory.invalidate(clientId);
-  }
-
-  /**
-   * Issues a new secret; the client's other secrets keep working for the grace
-   * period, so a partner can roll the new one out without downtime.
-   */
-  async rotateSecret(clientId: string, gracePeriodSeconds: number): Promise<RotatedSecret> {
-    const client = await this.get(clientId);
-    const now = this.clock.now();
-    const clientSecret = generateClientSecret();
-    const previousSecretsExpireAt = new Date(now.getTime() + gracePeriodSeconds * 1000);
-    await this.clients.addSecretExpiringOthers(this.newSecret(clientId, clientSecret, now), previousSecretsExpireAt);
-    await this.clients.deleteSecretsExpiredBefore(clientId, now);
-    this.directory.invalidate(clientId);
-    return { client, clientSecret, previousSecretsExpireAt };
+    this.audited('client.deleted', client);
   }
 
   /** Makes `secret` the client's only secret (used when the bootstrap secret changes). */
@@ -152,19 +165,16 @@ export class ClientsService {
     this.directory.invalidate(clientId);
   }
 
+  private auditCreated(client: ClientEntity): void {
+    this.audited('client.created', client, { scope: client.scope, token_endpoint_auth_method: client.tokenEndpointAuthMethod });
+  }
+
+  private audited(action: string, client: ClientEntity, details?: Record<string, unknown>): void {
+    this.audit.record({ action, organizationId: client.organizationId, targetType: 'client', targetId: client.clientId, details });
+  }
+
   private newSecret(clientId: string, secret: string, now: Date): ClientSecretEntity {
-    const { hashAlg, hash } = this.hasher.hash(secret);
-    return Object.assign(new ClientSecretEntity(), {
-      id: uuidv7(),
-      clientId,
-      hashAlg,
-      hash,
-      hint: secretHint(secret),
-      createdAt: now,
-      expiresAt: null,
-      lastUsedAt: null,
-      revokedAt: null,
-    });
+    return newClientSecretEntity(this.hasher, clientId, secret, now);
   }
 }
 

@@ -83,8 +83,39 @@ describe('AppConfig.fromEnvironment', () => {
     [{ BOOTSTRAP_ADMIN_CLIENT_ID: 'admin', BOOTSTRAP_ADMIN_CLIENT_SECRET: 'short' }, 'BOOTSTRAP_ADMIN_CLIENT_SECRET'],
     [{ BOOTSTRAP_ADMIN_CLIENT_SECRET: 's'.repeat(40) }, 'BOOTSTRAP_ADMIN_CLIENT_ID must be set together'],
     [{ SECRETS_KEY: 'too-short' }, 'SECRETS_KEY'],
+    [{ RATE_LIMIT_STORE: 'redis' }, 'RATE_LIMIT_STORE=redis needs REDIS_URL'],
+    [{ RATE_LIMIT_STORE: 'disk' }, 'RATE_LIMIT_STORE'],
+    [{ REDIS_URL: 'http://127.0.0.1:6379' }, 'REDIS_URL'],
+    [{ RATE_LIMIT_PER_ADDRESS: '-1' }, 'RATE_LIMIT_PER_ADDRESS'],
+    [{ SIGNING_KEY_ROTATION_SECONDS: '60' }, 'SIGNING_KEY_ROTATION_SECONDS'],
+    [{ AUDIT_RETENTION_DAYS: '0' }, 'AUDIT_RETENTION_DAYS'],
+    [{ TLS_CERT_FILE: '/tmp/cert.pem' }, 'TLS_KEY_FILE must be set together'],
+    [{ TRUST_PROXY: 'yes please' }, 'TRUST_PROXY'],
+    [{ HTTP_BODY_LIMIT: '10' }, 'HTTP_BODY_LIMIT'],
   ])('refuses %j with a message naming %s', (env, variable) => {
     expect(configError(env)).toContain(variable);
+  });
+
+  describe('an http:// ISSUER (RFC 8414 section 2: the issuer is https)', () => {
+    it.each(['production', 'test'])('is refused for a non-loopback host when NODE_ENV is %s', (environment) => {
+      expect(configError({ ISSUER: 'http://auth.example.com', NODE_ENV: environment })).toContain(
+        `ISSUER must be an https:// URL when NODE_ENV is ${environment}`,
+      );
+    });
+
+    it.each(['http://localhost:3000', 'http://127.0.0.1:8080', 'http://[::1]'])(
+      'is allowed for loopback %s outside development',
+      (issuer) => {
+        expect(AppConfig.fromEnvironment({ ISSUER: issuer, NODE_ENV: 'production' }, cwd).oauth.issuer).toBe(issuer);
+      },
+    );
+
+    it('is allowed for any host in development, and https always', () => {
+      expect(AppConfig.fromEnvironment({ ISSUER: 'http://auth.example.com' }, cwd).oauth.issuer).toBe('http://auth.example.com');
+      expect(AppConfig.fromEnvironment({ ISSUER: 'https://auth.example.com', NODE_ENV: 'production' }, cwd).oauth.issuer).toBe(
+        'https://auth.example.com',
+      );
+    });
   });
 
   it('names every bad variable at once', () => {

@@ -94,6 +94,9 @@ export class AppConfig {
     const issuer = vars.ISSUER ?? `http://localhost:${port}`;
     const environment = vars.NODE_ENV ?? 'development';
     refuseCleartextIssuer(issuer, environment);
+    if (vars.RATE_LIMIT_STORE === 'redis' && !vars.REDIS_URL) {
+      throw new ConfigurationError('Invalid configuration:\n  - RATE_LIMIT_STORE=redis needs REDIS_URL');
+    }
     const database = parseDatabaseUrl(vars.DATABASE_URL, cwd);
     return new AppConfig(
       { host: vars.HOST ?? '0.0.0.0', port },

@@ -2,6 +2,7 @@ import { AuditEventEntity } from '../audit/audit-event.entity.js';
 import { ClientSecretEntity } from '../clients/client-secret.entity.js';
 import { ClientEntity } from '../clients/client.entity.js';
 import { UsedAssertionEntity } from '../oauth/client-auth/used-assertion.entity.js';
+import { RateLimitCounterEntity } from '../oauth/rate-limit/rate-limit-counter.entity.js';
 import { RevokedTokenEntity } from '../oauth/revocation/revoked-token.entity.js';
 import { SigningKeyEntity } from '../oauth/keys/signing-key.entity.js';
 import { OrganizationEntity } from '../organizations/organization.entity.js';
@@ -29,4 +30,5 @@ export const ENTITIES = [
   RevokedTokenEntity,
   UsedAssertionEntity,
   AuditEventEntity,
+  RateLimitCounterEntity,
 ];

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { v7 as uuidv7, validate as isUuid } from 'uuid';
+import { AuditLog } from '../audit/audit-log.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { decodeCursor, type Page, toPage } from '../common/pagination/cursor.js';
@@ -18,6 +19,7 @@ export class OrganizationsService {
     private readonly organizations: OrganizationsRepository,
     private readonly events: OrganizationEvents,
     private readonly clock: Clock,
+    private readonly audit: AuditLog,
   ) {}
 
   async create(input: CreateOrganization): Promise<OrganizationEntity> {
@@ -30,7 +32,9 @@ export class OrganizationsService {
       updatedAt: now,
       deletedAt: null,
     });
-    return this.organizations.save(organization);
+    const saved = await this.organizations.save(organization);
+    this.audited('organization.created', saved, { name: saved.name, platform: saved.isPlatform });
+    return saved;
   }
 
   async get(id: string): Promise<OrganizationEntity> {
@@ -58,5 +62,10 @@ export class OrganizationsService {
     organization.updatedAt = organization.deletedAt;
     await this.organizations.save(organization);
     this.events.organizationDeleted(id);
+    this.audited('organization.deleted', organization);
+  }
+
+  private audited(action: string, organization: OrganizationEntity, details?: Record<string, unknown>): void {
+    this.audit.record({ action, organizationId: organization.id, targetType: 'organization', targetId: organization.id, details });
   }
 }

@@ -23,15 +23,16 @@ describe('the orgsync CLI, when used wrongly', () => {
     expect(create.code).toBe(0);
     expect(create.stdout).toContain('--auth-method <method>');
     expect(create.stdout).toContain('client_secret_post');
+    expect(create.stdout).toContain('private_key_jwt');
   });
 
   it.each([
     ['an unknown scope', ['--scope', 'org:read bogus'], '--scope', 'unknown scope bogus'],
     [
       'an unknown --auth-method',
-      ['--scope', 'org:read', '--auth-method', 'private_key_jwt'],
+      ['--scope', 'org:read', '--auth-method', 'client_secret_jwt'],
       '--auth-method',
-      'token_endpoint_auth_method must be one of',
+      'token_endpoint_auth_method must be one of client_secret_basic, client_secret_post, private_key_jwt',
     ],
     ['the admin scope outside a platform organization', ['--scope', 'admin'], '--scope', 'admin scope may only be granted'],
     ['a too short --access-token-ttl', ['--scope', 'org:read', '--access-token-ttl', '5'], '--access-token-ttl', 'at least 30 seconds'],

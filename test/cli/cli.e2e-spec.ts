@@ -1,7 +1,8 @@
 import { decodeProtectedHeader } from 'jose';
 import { DataSource } from 'typeorm';
 import { CLIENT_STATE_TTL_MS } from '../../src/clients/client-directory.js';
-import type { ClientResponse, ClientWithSecretResponse, RotatedSecretResponse } from '../../src/clients/dto/client.response.js';
+import type { ClientResponse, ClientWithSecretResponse } from '../../src/clients/dto/client.response.js';
+import type { CreatedClientSecretResponse } from '../../src/clients/secrets/dto/client-secret.response.js';
 import type { OrganizationResponse } from '../../src/organizations/dto/organization.response.js';
 import { adminToken, basicAuthorization, createClient, obtainToken } from '../support/factories.js';
 import type { TestApp } from '../support/test-app.js';
@@ -140,15 +141,15 @@ describe('the orgsync CLI, on the database a server uses', () => {
 
   it('rotates a secret: the old one works during the grace period, and --grace-period 0 ends it', async () => {
     const client = await createPartner();
-    const rotated = await cli.json<RotatedSecretResponse>('clients', 'rotate-secret', client.client_id);
-    expect(Date.parse(rotated.previous_secrets_expire_at)).toBeGreaterThan(Date.now() + 3_500_000);
-    await obtainToken(t, client.client_id, client.client_secret);
+    const rotated = await cli.json<CreatedClientSecretResponse>('clients', 'rotate-secret', client.client_id);
+    expect(Date.parse(rotated.previous_secrets_expire_at ?? '')).toBeGreaterThan(Date.now() + 3_500_000);
+    await obtainToken(t, client.client_id, client.client_secret!);
     await obtainToken(t, client.client_id, rotated.client_secret);
 
     const leaked = await cli.run('clients', 'rotate-secret', client.client_id, '--grace-period', '0');
     expect(leaked.stderr).toContain('no longer work');
     await pastClientCache();
-    for (const old of [client.client_secret, rotated.client_secret]) {
+    for (const old of [client.client_secret!, rotated.client_secret]) {
       expect(await tokenStatus(t, client.client_id, old)).toEqual({ status: 401, error: 'invalid_client' });
     }
     await obtainToken(t, client.client_id, textField(leaked.stdout, 'client_secret'));
@@ -156,22 +157,22 @@ describe('the orgsync CLI, on the database a server uses', () => {
 
   it('disables and deletes clients so that a running server refuses them with invalid_client', async () => {
     const client = await createPartner();
-    await obtainToken(t, client.client_id, client.client_secret);
+    await obtainToken(t, client.client_id, client.client_secret!);
 
     expect(await cli.json<ClientResponse>('clients', 'update', client.client_id, '--status', 'disabled')).toMatchObject({
       status: 'disabled',
     });
     await pastClientCache();
-    expect(await tokenStatus(t, client.client_id, client.client_secret)).toEqual({ status: 401, error: 'invalid_client' });
+    expect(await tokenStatus(t, client.client_id, client.client_secret!)).toEqual({ status: 401, error: 'invalid_client' });
 
     await cli.json('clients', 'update', client.client_id, '--status', 'active');
     await pastClientCache();
-    await obtainToken(t, client.client_id, client.client_secret);
+    await obtainToken(t, client.client_id, client.client_secret!);
 
     const deleted = await cli.run('clients', 'delete', client.client_id);
     expect(deleted).toMatchObject({ code: 0, stdout: `Deleted client ${client.client_id}.\n` });
     await pastClientCache();
-    expect(await tokenStatus(t, client.client_id, client.client_secret)).toEqual({ status: 401, error: 'invalid_client' });
+    expect(await tokenStatus(t, client.client_id, client.client_secret!)).toEqual({ status: 401, error: 'invalid_client' });
     expect((await cli.run('clients', 'show', client.client_id)).code).toBe(1);
   });
 
@@ -184,7 +185,7 @@ describe('the orgsync CLI, on the database a server uses', () => {
 
   it('rotates the signing key: the server signs with the new kid and still publishes the old one', async () => {
     const client = await createPartner();
-    const oldKid = decodeProtectedHeader(await obtainToken(t, client.client_id, client.client_secret)).kid;
+    const oldKid = decodeProtectedHeader(await obtainToken(t, client.client_id, client.client_secret!)).kid;
 
     const rotated = await cli.run('keys', 'rotate');
     expect(rotated.code).toBe(0);
@@ -195,7 +196,7 @@ describe('the orgsync CLI, on the database a server uses', () => {
     // A server started after the rotation reads the keys afresh.
     await t.close();
     t = await cli.startApp();
-    expect(decodeProtectedHeader(await obtainToken(t, client.client_id, client.client_secret)).kid).toBe(newKid);
+    expect(decodeProtectedHeader(await obtainToken(t, client.client_id, client.client_secret!)).kid).toBe(newKid);
     const jwks = (await t.http().get('/oauth/jwks')).body as { keys: { kid: string; d?: string }[] };
     expect(jwks.keys.map((key) => key.kid)).toEqual(expect.arrayContaining([newKid, oldKid]));
 

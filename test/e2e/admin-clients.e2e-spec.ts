@@ -25,6 +25,7 @@ const CLIENT_FIELDS = [
   'created_at',
   'default_scope',
   'grant_types',
+  'introspection_allowed',
   'organization_id',
   'scope',
   'status',
@@ -71,6 +72,7 @@ describe('the admin clients API', () => {
         token_endpoint_auth_method: 'client_secret_basic',
         grant_types: ['client_credentials'],
         access_token_ttl: null,
+        introspection_allowed: false,
         status: 'active',
         created_at: expect.any(String),
         updated_at: expect.any(String),
@@ -182,16 +184,16 @@ describe('the admin clients API', () => {
         expect.stringContaining(`unknown scope nope; known scopes are: ${KNOWN_SCOPES.join(' ')}`),
       ],
       [
-        'an unsupported token_endpoint_auth_method',
+        'private_key_jwt without public keys',
         { token_endpoint_auth_method: 'private_key_jwt' },
-        'token_endpoint_auth_method',
-        'token_endpoint_auth_method must be one of client_secret_basic, client_secret_post',
+        'jwks',
+        'a private_key_jwt client needs its public keys: give jwks or jwks_uri',
       ],
       [
         'the none token_endpoint_auth_method (public clients)',
         { token_endpoint_auth_method: 'none' },
         'token_endpoint_auth_method',
-        'token_endpoint_auth_method must be one of client_secret_basic, client_secret_post',
+        'token_endpoint_auth_method must be one of client_secret_basic, client_secret_post, private_key_jwt',
       ],
       [
         'a grant type other than client_credentials',
@@ -304,10 +306,11 @@ describe('the admin clients API', () => {
     });
 
     it('answers 404 for a client that does not exist', async () => {
-      for (const id of ['orgsync_ci_doesnotexist', '%00', 'é', 'x'.repeat(200)]) {
+      for (const id of ['orgsync_ci_doesnotexist', 'é', 'x'.repeat(200)]) {
         const response = await t.http().get(`/admin/clients/${id}`).auth(admin, { type: 'bearer' });
         expectProblem(response, 404, 'not_found');
       }
+      expectProblem(await t.http().get('/admin/clients/%00').auth(admin, { type: 'bearer' }), 400, 'bad_url');
     });
 
     it("lists an organization's clients page by page, each once, never with a secret", async () => {

@@ -1,5 +1,9 @@
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
+const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'];
+/** RFC 8414 section 2 forbids none; RFC 7523 private_key_jwt needs asymmetric keys, so no HS* either. */
+const ASSERTION_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
+
 describe('discovery and the edges of the HTTP surface', () => {
   let t: TestApp;
   beforeAll(async () => {
@@ -17,7 +21,14 @@ describe('discovery and the edges of the HTTP surface', () => {
       scopes_supported: ['org:read', 'members:read', 'members:write', 'groups:read', 'groups:write', 'sync:read', 'admin'],
       response_types_supported: [],
       grant_types_supported: ['client_credentials'],
-      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+      token_endpoint_auth_methods_supported: AUTH_METHODS,
+      token_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGORITHMS,
+      revocation_endpoint: `${t.baseUrl}/oauth/revoke`,
+      revocation_endpoint_auth_methods_supported: AUTH_METHODS,
+      revocation_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGORITHMS,
+      introspection_endpoint: `${t.baseUrl}/oauth/introspect`,
+      introspection_endpoint_auth_methods_supported: AUTH_METHODS,
+      introspection_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGORITHMS,
     });
   });
 

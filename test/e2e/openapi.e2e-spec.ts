@@ -143,7 +143,9 @@ describe('the OpenAPI document and Swagger UI', () => {
 
   it('documents the admin responses as schemas with their fields', () => {
     const created = schemaAt(responseRef(operationFor('post', '/admin/organizations/{organizationId}/clients'), '201'));
-    expect(created.required).toEqual(expect.arrayContaining(['client_id', 'client_secret', 'scope']));
+    expect(created.required).toEqual(expect.arrayContaining(['client_id', 'scope']));
+    // Not required: a private_key_jwt client is issued no secret (RFC 7591 section 3.2.1).
+    expect(created.properties).toHaveProperty('client_secret');
     expect(schemaAt(responseRef(operationFor('get', '/admin/organizations'), '200')).properties).toMatchObject({
       data: { type: 'array', items: { $ref: '#/components/schemas/OrganizationResponse' } },
       next_cursor: { type: 'string', nullable: true },
@@ -154,7 +156,14 @@ describe('the OpenAPI document and Swagger UI', () => {
     const token = operationFor('post', '/oauth/token');
     const form = token.requestBody?.content['application/x-www-form-urlencoded'];
     expect(Object.keys(token.requestBody?.content ?? {})).toEqual(['application/x-www-form-urlencoded']);
-    expect(Object.keys(schemaAt(form?.schema.$ref).properties ?? {}).sort()).toEqual(['client_id', 'client_secret', 'grant_type', 'scope']);
+    expect(Object.keys(schemaAt(form?.schema.$ref).properties ?? {}).sort()).toEqual([
+      'client_assertion',
+      'client_assertion_type',
+      'client_id',
+      'client_secret',
+      'grant_type',
+      'scope',
+    ]);
     const schemaOf = (status: string) => schemaAt(responseRef(token, status));
     expect(schemaOf('200').required).toEqual(expect.arrayContaining(['access_token', 'token_type', 'expires_in']));
     expect(schemaOf('400').required).toEqual(expect.arrayContaining(['error']));

@@ -11,7 +11,7 @@ describe('restarting on an existing database', () => {
   const firstSecret = `first-${randomBytes(24).toString('hex')}`;
   const secondSecret = `second-${randomBytes(24).toString('hex')}`;
   // A fixed issuer: tokens from the first run must stay valid on the second.
-  const common = { SECRETS_KEY: secretsKey, ISSUER: 'http://orgsync.test' };
+  const common = { SECRETS_KEY: secretsKey, ISSUER: 'https://orgsync.test' };
   let database: TestDatabase;
   let tokenFromFirstRun: string;
   let second: TestApp;

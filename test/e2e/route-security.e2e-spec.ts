@@ -23,7 +23,13 @@ describe('deny by default', () => {
     const open = routesOf(t)
       .filter((route) => route.isPublic)
       .map((route) => route.path);
-    expect([...new Set(open)].sort()).toEqual(['/.well-known/oauth-authorization-server', '/oauth/jwks', '/oauth/token']);
+    expect([...new Set(open)].sort()).toEqual([
+      '/.well-known/oauth-authorization-server',
+      '/oauth/introspect',
+      '/oauth/jwks',
+      '/oauth/revoke',
+      '/oauth/token',
+    ]);
   });
 
   it('answers every protected route with 401 and a Bearer challenge when no token is sent', async () => {

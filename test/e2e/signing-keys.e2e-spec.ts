@@ -1,6 +1,7 @@
 import { createPublicKey } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { DataSource } from 'typeorm';
+import { AuditLog } from '../../src/audit/audit-log.js';
 import { Clock } from '../../src/common/clock.js';
 import { SecretsKeyring } from '../../src/common/crypto/secrets-keyring.js';
 import { AppConfig } from '../../src/config/app-config.js';
@@ -85,6 +86,7 @@ describe('signing keys: stored, published, rotated', () => {
         t.app.get(SecretsKeyring),
         t.app.get(AppConfig),
         new ShiftedClock(offsetSeconds),
+        t.app.get(AuditLog),
       );
 
     const justBefore = (await later(RETIRED_KEY_PUBLISH_SECONDS - 5).jwks()).keys.map((k) => k.kid);

@@ -462,8 +462,12 @@ describe('sync connections and run history', () => {
       expect(response.body).toEqual(connection);
     });
 
-    it.each([UNKNOWN_ID, 'not-a-uuid', `${UNKNOWN_ID}\u0000`])('answers 404 for %j', async (id) => {
+    it.each([UNKNOWN_ID, 'not-a-uuid'])('answers 404 for %j', async (id) => {
       expectProblem(await api.get(encodeURIComponent(id)), 404, 'not_found');
+    });
+
+    it('answers 400 for an ID with a NUL character, which no ID can hold', async () => {
+      expectProblem(await api.get(encodeURIComponent(`${UNKNOWN_ID}\u0000`)), 400, 'bad_url');
     });
   });
 

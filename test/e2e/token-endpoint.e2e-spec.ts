@@ -10,6 +10,8 @@ function expectOAuthError(response: Response, status: number, error: string): vo
   expect(response.headers['cache-control']).toBe('no-store');
   expect(response.headers['pragma']).toBe('no-cache');
   expect(response.body).toEqual({ error, error_description: expect.any(String) });
+  // Section 5.2: error_description holds only %x20-21 / %x23-5B / %x5D-7E, whatever the request carried.
+  expect(response.body.error_description).toMatch(/^[\x20-\x21\x23-\x5b\x5d-\x7e]*$/);
 }
 
 describe('POST /oauth/token (client credentials, RFC 6749 section 4.4)', () => {

@@ -1,13 +1,12 @@
 import { type Command, Option } from 'commander';
 import { CLIENT_STATUSES } from '../../clients/client.entity.js';
 import { ClientsService } from '../../clients/clients.service.js';
-import { toClientResponse, toRotatedSecretResponse } from '../../clients/dto/client.response.js';
-import { DEFAULT_SECRET_GRACE_PERIOD, MAX_SECRET_GRACE_PERIOD, RotateSecretDto } from '../../clients/dto/rotate-secret.dto.js';
+import { toClientResponse } from '../../clients/dto/client.response.js';
 import { UpdateClientDto, toUpdateClient } from '../../clients/dto/update-client.dto.js';
 import { UsageError } from '../cli-errors.js';
 import { anyGiven, jsonNumber, validated } from '../cli-input.js';
 import type { CliSession } from '../cli-session.js';
-import { CLIENT_OPTION_HELP } from './client-options.js';
+import { CLIENT_OPTION_HELP, readJwksFile } from './client-options.js';
 
 interface UpdateOptions {
   name?: string;
@@ -17,9 +16,14 @@ interface UpdateOptions {
   accessTokenTtl?: number | string;
   defaultAccessTokenTtl?: true;
   status?: string;
+  /** Commander sets it from --introspection-allowed (true) or --no-introspection-allowed (false); absent, unchanged. */
+  introspectionAllowed?: boolean;
+  jwksFile?: string;
+  jwksUri?: string;
+  removeKeys?: true;
 }
 
-/** The `clients` commands that change an existing client: update, delete, rotate-secret. */
+/** The `clients` commands that change an existing client: update, delete (its secrets: client-secrets.commands.ts). */
 export function registerClientChangeCommands(clients: Command, session: CliSession): void {
   clients
     .command('update')
@@ -35,6 +39,16 @@ export function registerClientChangeCommands(clients: Command, session: CliSessi
       '--status <status>',
       `${CLIENT_STATUSES.join(' or ')}; a disabled client can no longer obtain tokens and its tokens stop being accepted`,
     )
+    .option('--introspection-allowed', CLIENT_OPTION_HELP.introspectionAllowed)
+    .option('--no-introspection-allowed', 'take the introspection permission away')
+    .addOption(new Option('--jwks-file <path>', `${CLIENT_OPTION_HELP.jwksFile}; replaces a registered jwks_uri`).conflicts('jwksUri'))
+    .option('--jwks-uri <url>', `${CLIENT_OPTION_HELP.jwksUri}; replaces registered keys`)
+    .addOption(
+      new Option('--remove-keys', 'remove the registered jwks or jwks_uri (a private_key_jwt client needs them)').conflicts([
+        'jwksFile',
+        'jwksUri',
+      ]),
+    )
     .action((clientId: string, options: UpdateOptions) => updateClient(session, clientId, options));
 
   clients
@@ -45,18 +59,6 @@ export function registerClientChangeCommands(clients: Command, session: CliSessi
       await session.withServices((app) => app.get(ClientsService).delete(clientId));
       session.output().done(`Deleted client ${clientId}.`);
     });
-
-  clients
-    .command('rotate-secret')
-    .description('issue a new client secret, printed this once; the previous secrets keep working for a grace period')
-    .argument('<client_id>', 'client id')
-    .addOption(
-      new Option(
-        '--grace-period <seconds>',
-        `how long the previous secrets keep working, 0 to ${MAX_SECRET_GRACE_PERIOD} seconds; 0 ends them at once, as for a leaked secret (default: ${DEFAULT_SECRET_GRACE_PERIOD})`,
-      ).argParser(jsonNumber),
-    )
-    .action((clientId: string, options: { gracePeriod?: number | string }) => rotateSecret(session, clientId, options.gracePeriod));
 }
 
 async function updateClient(session: CliSession, clientId: string, options: UpdateOptions): Promise<void> {
@@ -68,23 +70,13 @@ async function updateClient(session: CliSession, clientId: string, options: Upda
     // As in the API, null returns the client to the server default.
     access_token_ttl: options.defaultAccessTokenTtl ? null : options.accessTokenTtl,
     status: options.status,
+    introspection_allowed: options.introspectionAllowed,
+    // As in the API, null removes the keys; setting one of jwks and jwks_uri removes the other.
+    jwks: options.removeKeys ? null : await readJwksFile(options.jwksFile),
+    jwks_uri: options.removeKeys ? null : options.jwksUri,
   };
   if (!anyGiven(input)) throw new UsageError('nothing to change: give at least one option (see orgsync clients update --help)');
   const dto = await validated(UpdateClientDto, input);
   const client = await session.withServices((app) => app.get(ClientsService).update(clientId, toUpdateClient(dto)));
   session.output().record(toClientResponse(client));
-}
-
-async function rotateSecret(session: CliSession, clientId: string, gracePeriod: number | string | undefined): Promise<void> {
-  const dto = await validated(RotateSecretDto, { grace_period_seconds: gracePeriod });
-  const rotated = await session.withServices((app) => app.get(ClientsService).rotateSecret(clientId, dto.grace_period_seconds));
-  const response = toRotatedSecretResponse(rotated);
-  const output = session.output();
-  output.record(response);
-  output.note(
-    'Store the new client secret now: it cannot be shown again.\n' +
-      (dto.grace_period_seconds === 0
-        ? 'The previous secrets no longer work.'
-        : `The previous secrets keep working until ${response.previous_secrets_expire_at}.`),
-  );
 }

@@ -7,7 +7,8 @@ import { jsonNumber, validated } from '../cli-input.js';
 import type { CliSession } from '../cli-session.js';
 import type { Column } from '../output.js';
 import { registerClientChangeCommands } from './client-changes.commands.js';
-import { CLIENT_OPTION_HELP } from './client-options.js';
+import { registerClientSecretCommands } from './client-secrets.commands.js';
+import { CLIENT_OPTION_HELP, readJwksFile } from './client-options.js';
 
 const CLIENT_COLUMNS: readonly Column<ClientResponse>[] = [
   { header: 'CLIENT_ID', value: (client) => client.client_id },
@@ -23,6 +24,9 @@ interface CreateOptions {
   defaultScope?: string;
   authMethod?: string;
   accessTokenTtl?: number | string;
+  introspectionAllowed?: true;
+  jwksFile?: string;
+  jwksUri?: string;
 }
 
 /** `orgsync clients ...`: the operations of /admin/organizations/:id/clients and /admin/clients. */
@@ -42,6 +46,9 @@ export function registerClientCommands(program: Command, session: CliSession): v
         jsonNumber,
       ),
     )
+    .option('--introspection-allowed', `${CLIENT_OPTION_HELP.introspectionAllowed} (default: not allowed)`)
+    .addOption(new Option('--jwks-file <path>', CLIENT_OPTION_HELP.jwksFile).conflicts('jwksUri'))
+    .option('--jwks-uri <url>', CLIENT_OPTION_HELP.jwksUri)
     .action((options: CreateOptions) => createClient(session, options));
 
   clients
@@ -67,6 +74,7 @@ export function registerClientCommands(program: Command, session: CliSession): v
     });
 
   registerClientChangeCommands(clients, session);
+  registerClientSecretCommands(clients, session);
 }
 
 async function createClient(session: CliSession, options: CreateOptions): Promise<void> {
@@ -76,10 +84,15 @@ async function createClient(session: CliSession, options: CreateOptions): Promis
     default_scope: options.defaultScope,
     token_endpoint_auth_method: options.authMethod,
     access_token_ttl: options.accessTokenTtl,
+    introspection_allowed: options.introspectionAllowed,
+    jwks: await readJwksFile(options.jwksFile),
+    jwks_uri: options.jwksUri,
   });
   const { client, clientSecret } = await session.withServices((app) => app.get(ClientsService).create(options.org, toCreateClient(dto)));
   const output = session.output();
   output.record(toClientWithSecretResponse(client, clientSecret));
+  // A private_key_jwt client authenticates with its own keys: there is no secret to keep.
+  if (clientSecret === undefined) return;
   output.note(
     'Store the client secret now: it cannot be shown again, because orgsync keeps only a hash of it.\n' +
       `If it is lost, issue a new one with: orgsync clients rotate-secret ${client.clientId}`,

@@ -1,7 +1,6 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { ClientEntity } from '../client.entity.js';
 import { CLIENT_ID_PREFIX, CLIENT_SECRET_PREFIX } from '../client-credentials.js';
-import type { RotatedSecret } from '../clients.service.js';
 import { CLIENT_DOCS } from './client.docs.js';
 
 const CLIENT_ID = { description: 'The client identifier (RFC 6749 section 2.2).', example: `${CLIENT_ID_PREFIX}3q2x7w9v0XvM4b1kQ1sW0A` };
@@ -44,6 +43,16 @@ export class ClientResponse {
   @ApiProperty(CLIENT_DOCS.status)
   status!: string;
 
+  @ApiProperty(CLIENT_DOCS.introspection_allowed)
+  introspection_allowed!: boolean;
+
+  /** Present only when registered (RFC 7591 section 3.2.1 returns the metadata the client has). */
+  @ApiPropertyOptional(CLIENT_DOCS.jwks)
+  jwks?: object;
+
+  @ApiPropertyOptional(CLIENT_DOCS.jwks_uri)
+  jwks_uri?: string;
+
   @ApiProperty({ format: 'date-time' })
   created_at!: string;
 
@@ -51,27 +60,14 @@ export class ClientResponse {
   updated_at!: string;
 }
 
+/** A private_key_jwt client is issued no secret, so both secret members are absent (RFC 7591 section 3.2.1). */
 export class ClientWithSecretResponse extends ClientResponse {
-  @ApiProperty(CLIENT_SECRET)
-  client_secret!: string;
+  @ApiPropertyOptional({ ...CLIENT_SECRET, description: `${CLIENT_SECRET.description} Absent for private_key_jwt clients.` })
+  client_secret?: string;
 
   /** RFC 7591: 0 means the secret does not expire. */
-  @ApiProperty(SECRET_EXPIRES_AT)
-  client_secret_expires_at!: number;
-}
-
-export class RotatedSecretResponse {
-  @ApiProperty(CLIENT_ID)
-  client_id!: string;
-
-  @ApiProperty(CLIENT_SECRET)
-  client_secret!: string;
-
-  @ApiProperty(SECRET_EXPIRES_AT)
-  client_secret_expires_at!: number;
-
-  @ApiProperty({ format: 'date-time', description: "When the client's previous secrets stop working." })
-  previous_secrets_expire_at!: string;
+  @ApiPropertyOptional(SECRET_EXPIRES_AT)
+  client_secret_expires_at?: number;
 }
 
 // The mappers build plain objects of these shapes: never instances, never the entity.
@@ -88,20 +84,15 @@ export function toClientResponse(client: ClientEntity): ClientResponse {
     grant_types: client.grantTypes.split(' '),
     access_token_ttl: client.accessTokenTtl,
     status: client.status,
+    introspection_allowed: client.introspectionAllowed,
+    ...(client.jwks !== null ? { jwks: JSON.parse(client.jwks) as object } : {}),
+    ...(client.jwksUri !== null ? { jwks_uri: client.jwksUri } : {}),
     created_at: client.createdAt.toISOString(),
     updated_at: client.updatedAt.toISOString(),
   };
 }
 
-export function toClientWithSecretResponse(client: ClientEntity, clientSecret: string): ClientWithSecretResponse {
+export function toClientWithSecretResponse(client: ClientEntity, clientSecret: string | undefined): ClientWithSecretResponse {
+  if (clientSecret === undefined) return toClientResponse(client);
   return { ...toClientResponse(client), client_secret: clientSecret, client_secret_expires_at: 0 };
-}
-
-export function toRotatedSecretResponse(rotated: RotatedSecret): RotatedSecretResponse {
-  return {
-    client_id: rotated.client.clientId,
-    client_secret: rotated.clientSecret,
-    client_secret_expires_at: 0,
-    previous_secrets_expire_at: rotated.previousSecretsExpireAt.toISOString(),
-  };
 }

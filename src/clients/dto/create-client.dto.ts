@@ -4,6 +4,7 @@ import {
   ArrayMinSize,
   Equals,
   IsArray,
+  IsBoolean,
   IsIn,
   IsInt,
   IsOptional,
@@ -17,6 +18,7 @@ import {
 import { MAX_ACCESS_TOKEN_TTL, MIN_ACCESS_TOKEN_TTL } from '../../config/environment.js';
 import { TOKEN_ENDPOINT_AUTH_METHODS, type TokenEndpointAuthMethod } from '../client.entity.js';
 import { CLIENT_DOCS } from './client.docs.js';
+import { type ClientJwksInput, IsClientJwks, IsJwksUri } from './client-keys.validation.js';
 import type { CreateClient } from '../clients.service.js';
 
 /** Client metadata, named as in RFC 7591 section 2. */
@@ -61,6 +63,21 @@ export class CreateClientDto {
   @Min(MIN_ACCESS_TOKEN_TTL, { message: `access_token_ttl must be at least ${MIN_ACCESS_TOKEN_TTL} seconds` })
   @Max(MAX_ACCESS_TOKEN_TTL, { message: `access_token_ttl must be at most ${MAX_ACCESS_TOKEN_TTL} seconds` })
   access_token_ttl?: number;
+
+  @ApiPropertyOptional({ ...CLIENT_DOCS.introspection_allowed, default: false })
+  @IsOptional()
+  @IsBoolean({ message: 'introspection_allowed must be true or false' })
+  introspection_allowed?: boolean;
+
+  @ApiPropertyOptional(CLIENT_DOCS.jwks)
+  @IsOptional()
+  @IsClientJwks()
+  jwks?: ClientJwksInput;
+
+  @ApiPropertyOptional(CLIENT_DOCS.jwks_uri)
+  @IsOptional()
+  @IsJwksUri()
+  jwks_uri?: string;
 }
 
 export function toCreateClient(dto: CreateClientDto): CreateClient {
@@ -70,5 +87,8 @@ export function toCreateClient(dto: CreateClientDto): CreateClient {
     defaultScope: dto.default_scope,
     tokenEndpointAuthMethod: dto.token_endpoint_auth_method,
     accessTokenTtl: dto.access_token_ttl,
+    introspectionAllowed: dto.introspection_allowed,
+    jwks: dto.jwks,
+    jwksUri: dto.jwks_uri,
   };
 }

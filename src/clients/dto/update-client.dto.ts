@@ -1,9 +1,10 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
 import { MAX_ACCESS_TOKEN_TTL, MIN_ACCESS_TOKEN_TTL } from '../../config/environment.js';
 import type { UpdateClient } from '../clients.service.js';
 import { CLIENT_STATUSES, type ClientStatus, TOKEN_ENDPOINT_AUTH_METHODS, type TokenEndpointAuthMethod } from '../client.entity.js';
 import { CLIENT_DOCS } from './client.docs.js';
+import { type ClientJwksInput, IsClientJwks, IsJwksUri } from './client-keys.validation.js';
 
 /**
  * A field left out keeps its value. Only `access_token_ttl` may be null (back to
@@ -53,6 +54,22 @@ export class UpdateClientDto {
   @Omittable()
   @IsIn(CLIENT_STATUSES, { message: `status must be one of ${CLIENT_STATUSES.join(', ')}` })
   status?: ClientStatus;
+
+  @ApiPropertyOptional(CLIENT_DOCS.introspection_allowed)
+  @Omittable()
+  @IsBoolean({ message: 'introspection_allowed must be true or false' })
+  introspection_allowed?: boolean;
+
+  /** Setting one of jwks and jwks_uri removes the other; null removes it. */
+  @ApiPropertyOptional({ ...CLIENT_DOCS.jwks, nullable: true })
+  @ValidateIf((dto: UpdateClientDto) => dto.jwks !== null && dto.jwks !== undefined)
+  @IsClientJwks()
+  jwks?: ClientJwksInput | null;
+
+  @ApiPropertyOptional({ ...CLIENT_DOCS.jwks_uri, nullable: true })
+  @ValidateIf((dto: UpdateClientDto) => dto.jwks_uri !== null && dto.jwks_uri !== undefined)
+  @IsJwksUri()
+  jwks_uri?: string | null;
 }
 
 export function toUpdateClient(dto: UpdateClientDto): UpdateClient {
@@ -63,5 +80,8 @@ export function toUpdateClient(dto: UpdateClientDto): UpdateClient {
     tokenEndpointAuthMethod: dto.token_endpoint_auth_method,
     accessTokenTtl: dto.access_token_ttl,
     status: dto.status,
+    introspectionAllowed: dto.introspection_allowed,
+    jwks: dto.jwks,
+    jwksUri: dto.jwks_uri,
   };
 }

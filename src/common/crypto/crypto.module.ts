@@ -12,10 +12,14 @@ import { loadOrCreateRootKey } from './secrets-key-file.js';
       useFactory: async (config: AppConfig): Promise<SecretsKeyring> => {
         if (config.secretsKey) return new SecretsKeyring(config.secretsKey);
         const loaded = await loadOrCreateRootKey(config.dataDir);
+        // One line at every start, so an install running on the embedded default says so.
+        const logger = new Logger('Secrets');
         if (loaded.generatedAt) {
-          new Logger('Secrets').warn(
-            `SECRETS_KEY is not set: generated a key at ${loaded.generatedAt}. Back it up; set SECRETS_KEY to the same value on every replica.`,
+          logger.warn(
+            `SECRETS_KEY is not set: generated a new key at ${loaded.generatedAt}. Back it up; set SECRETS_KEY in production (the same value on every replica).`,
           );
+        } else {
+          logger.log(`SECRETS_KEY is not set: using the key at ${loaded.path}; set SECRETS_KEY in production.`);
         }
         return new SecretsKeyring(loaded.key);
       },

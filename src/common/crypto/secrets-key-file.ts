@@ -6,6 +6,8 @@ export const SECRETS_KEY_FILE = 'secrets.key';
 
 export interface LoadedRootKey {
   readonly key: Buffer;
+  /** The key file. */
+  readonly path: string;
   /** Set when the key was created just now, so start-up can say so. */
   readonly generatedAt?: string;
 }
@@ -20,10 +22,10 @@ export async function loadOrCreateRootKey(dataDir: string): Promise<LoadedRootKe
   await mkdir(dataDir, { recursive: true });
   try {
     await writeFile(path, `${generateRootKey().toString('hex')}\n`, { flag: 'wx', mode: 0o600 });
-    return { key: await readKey(path), generatedAt: path };
+    return { key: await readKey(path), path, generatedAt: path };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    return { key: await readKey(path) };
+    return { key: await readKey(path), path };
   }
 }
 

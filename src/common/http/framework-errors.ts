@@ -8,6 +8,9 @@ export interface FrameworkErrorDescription {
   readonly detail: string;
 }
 
+/** The code of JSON bodies refused for their shape (nesting too deep); see body-parsers.ts. */
+export const JSON_SHAPE_ERROR = 'ORGSYNC_JSON_SHAPE';
+
 const KNOWN: Record<string, (error: FastifyLikeError) => FrameworkErrorDescription> = {
   FST_ERR_CTP_BODY_TOO_LARGE: () => ({ status: 413, code: 'payload_too_large', detail: 'The request body is too large.' }),
   FST_ERR_CTP_INVALID_MEDIA_TYPE: () => ({
@@ -25,6 +28,8 @@ const KNOWN: Record<string, (error: FastifyLikeError) => FrameworkErrorDescripti
   FST_ERR_CTP_EMPTY_TYPE: () => ({ status: 415, code: 'unsupported_media_type', detail: 'The Content-Type header is empty.' }),
   FST_ERR_CTP_INVALID_TYPE: () => ({ status: 415, code: 'unsupported_media_type', detail: 'The Content-Type header is invalid.' }),
   FST_ERR_BAD_URL: () => ({ status: 400, code: 'bad_url', detail: 'The request URL is malformed.' }),
+  FST_ERR_MAX_PARAM_LENGTH: () => ({ status: 414, code: 'uri_too_long', detail: 'A path segment of the URL is too long.' }),
+  [JSON_SHAPE_ERROR]: (error) => ({ status: 400, code: 'malformed_body', detail: error.message }),
 };
 
 interface FastifyLikeError {

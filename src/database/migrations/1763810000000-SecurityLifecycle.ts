@@ -72,6 +72,7 @@ export class SecurityLifecycle1763810000000 implements MigrationInterface {
           new TableIndex({ name: 'ix_audit_events_organization', columnNames: ['organization_id', 'id'] }),
           new TableIndex({ name: 'ix_audit_events_action', columnNames: ['action', 'id'] }),
           new TableIndex({ name: 'ix_audit_events_client', columnNames: ['client_id', 'id'] }),
+          new TableIndex({ name: 'ix_audit_events_target', columnNames: ['target_type', 'target_id', 'id'] }),
         ],
       }),
     );

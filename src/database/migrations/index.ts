@@ -2,6 +2,7 @@ import { InitialSchema1763780000000 } from './1763780000000-InitialSchema.js';
 import { MembersAndGroups1763790000000 } from './1763790000000-MembersAndGroups.js';
 import { SyncConnections1763800000000 } from './1763800000000-SyncConnections.js';
 import { SecurityLifecycle1763810000000 } from './1763810000000-SecurityLifecycle.js';
+import { RateLimits1763820000000 } from './1763820000000-RateLimits.js';
 
 /** Every migration in order. Landed migrations are never edited: add a new one. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   MembersAndGroups1763790000000,
   SyncConnections1763800000000,
   SecurityLifecycle1763810000000,
+  RateLimits1763820000000,
 ];

@@ -20,13 +20,24 @@ export function parseBasicAuthorization(header: string | undefined): ClientCrede
   if (!BASE64.test(encoded) || encoded.length % 4 !== 0) {
     throw OAuthError.invalidRequest('The Authorization header is not valid Basic credentials.');
   }
-  const decoded = Buffer.from(encoded, 'base64').toString('utf8');
+  const decoded = decodeUtf8(Buffer.from(encoded, 'base64'));
   const separator = decoded.indexOf(':');
-  if (separator === -1) throw OAuthError.invalidRequest('The Basic credentials lack the ":" between client ID and secret.');
+  if (separator === -1) throw OAuthError.invalidRequest('The Basic credentials lack the colon between client ID and secret.');
   const clientId = formDecode(decoded.slice(0, separator));
   const clientSecret = formDecode(decoded.slice(separator + 1));
   if (clientId === '') throw OAuthError.invalidRequest('The Basic credentials carry no client ID.');
   return { clientId, clientSecret };
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** RFC 7617 section 2.1: the credentials are UTF-8; other bytes are refused, not replaced with U+FFFD. */
+function decodeUtf8(bytes: Buffer): string {
+  try {
+    return UTF8.decode(bytes);
+  } catch {
+    throw OAuthError.invalidRequest('The Basic credentials are not valid UTF-8.');
+  }
 }
 
 function formDecode(value: string): string {

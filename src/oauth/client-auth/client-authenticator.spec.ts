@@ -6,7 +6,7 @@ import type { ClientAuthRecord, ClientDirectory } from '../../clients/client-dir
 import { ClientSecretHasher } from '../../clients/client-secret-hasher.js';
 import { OAuthError } from '../errors/oauth-error.js';
 import { ClientAuthenticator } from './client-authenticator.js';
-import { OAuthRateLimits } from '../rate-limit/oauth-rate-limits.js';
+import type { OAuthRateLimits } from '../rate-limit/oauth-rate-limits.js';
 import { SecretUsageRecorder } from '../../clients/secrets/secret-usage.recorder.js';
 import { ClientAssertionVerifier } from './client-assertion.verifier.js';
 import type { ClientAuthenticationRequest } from './presented-client-authentication.js';
@@ -31,15 +31,21 @@ function request(clientSecret: string, method: 'client_secret_basic' | 'client_s
 describe('ClientAuthenticator', () => {
   let directory: jest.Mocked<Pick<ClientDirectory, 'find'>>;
   let authenticator: ClientAuthenticator;
+  let limits: jest.Mocked<Pick<OAuthRateLimits, 'beforeAuthentication' | 'authenticationFailed' | 'authenticated'>>;
 
   beforeEach(() => {
     directory = { find: jest.fn<ClientDirectory['find']>() };
+    limits = {
+      beforeAuthentication: jest.fn<OAuthRateLimits['beforeAuthentication']>().mockResolvedValue(undefined),
+      authenticationFailed: jest.fn<OAuthRateLimits['authenticationFailed']>().mockResolvedValue(undefined),
+      authenticated: jest.fn<OAuthRateLimits['authenticated']>().mockResolvedValue(undefined),
+    };
     authenticator = new ClientAuthenticator(
       directory as unknown as ClientDirectory,
       hasher,
-      new ClientAssertionVerifier(),
-      new OAuthRateLimits(),
-      new SecretUsageRecorder(),
+      { verify: jest.fn<ClientAssertionVerifier['verify']>() } as unknown as ClientAssertionVerifier,
+      limits as unknown as OAuthRateLimits,
+      { recordUse: jest.fn<SecretUsageRecorder['recordUse']>() } as unknown as SecretUsageRecorder,
       new SystemClock(),
     );
   });
@@ -105,6 +111,24 @@ describe('ClientAuthenticator', () => {
       credentials: { clientId: 'x'.repeat(500), clientSecret: SECRET, method: 'client_secret_basic' },
     });
     expect(error.error).toBe('invalid_client');
+    expect(directory.find).not.toHaveBeenCalled();
+  });
+
+  it('counts a failed authentication against the claimed client ID at this address, and a success against the client', async () => {
+    directory.find.mockResolvedValue(record());
+    await failure(request('orgsync_cs_wrong'));
+    expect(limits.beforeAuthentication).toHaveBeenCalledWith('client-1', CONTEXT);
+    expect(limits.authenticationFailed).toHaveBeenCalledWith('client-1', CONTEXT);
+    expect(limits.authenticated).not.toHaveBeenCalled();
+    await authenticator.authenticate(request(SECRET), CONTEXT);
+    expect(limits.authenticated).toHaveBeenCalledWith('client-1');
+    expect(limits.authenticationFailed).toHaveBeenCalledTimes(1);
+  });
+
+  it('does not authenticate a client refused by the abuse limits', async () => {
+    directory.find.mockResolvedValue(record());
+    limits.beforeAuthentication.mockRejectedValue(new Error('limited'));
+    await expect(authenticator.authenticate(request(SECRET), CONTEXT)).rejects.toThrow('limited');
     expect(directory.find).not.toHaveBeenCalled();
   });
 });

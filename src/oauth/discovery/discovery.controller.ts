@@ -4,8 +4,9 @@ import { Public } from '../../auth/public.decorator.js';
 import { AppConfig } from '../../config/app-config.js';
 import { TOKEN_ENDPOINT_AUTH_METHODS } from '../../clients/client.entity.js';
 import { KNOWN_SCOPES } from '../../common/scopes.js';
+import { ASSERTION_SIGNING_ALGORITHMS } from '../client-auth/assertion-rules.js';
 import { SigningKeysService } from '../keys/signing-keys.service.js';
-import { TOKEN_PATH } from '../token/token.controller.js';
+import { INTROSPECTION_PATH, REVOCATION_PATH, TOKEN_PATH } from '../oauth-paths.js';
 import { AuthorizationServerMetadata, JsonWebKeySet } from './discovery.schemas.js';
 
 @Controller()
@@ -29,6 +30,15 @@ export class DiscoveryController {
       response_types_supported: [],
       grant_types_supported: ['client_credentials'],
       token_endpoint_auth_methods_supported: TOKEN_ENDPOINT_AUTH_METHODS,
+      // The algorithms private_key_jwt assertions may use (RFC 7523): asymmetric only.
+      token_endpoint_auth_signing_alg_values_supported: ASSERTION_SIGNING_ALGORITHMS,
+      // RFC 7009 and RFC 7662; clients authenticate there as at the token endpoint.
+      revocation_endpoint: `${issuer}/${REVOCATION_PATH}`,
+      revocation_endpoint_auth_methods_supported: TOKEN_ENDPOINT_AUTH_METHODS,
+      revocation_endpoint_auth_signing_alg_values_supported: ASSERTION_SIGNING_ALGORITHMS,
+      introspection_endpoint: `${issuer}/${INTROSPECTION_PATH}`,
+      introspection_endpoint_auth_methods_supported: TOKEN_ENDPOINT_AUTH_METHODS,
+      introspection_endpoint_auth_signing_alg_values_supported: ASSERTION_SIGNING_ALGORITHMS,
     };
   }
 

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { TOKEN_ENDPOINT_AUTH_METHODS } from '../../clients/client.entity.js';
 import { KNOWN_SCOPES } from '../../common/scopes.js';
 import { SIGNING_ALGORITHMS } from '../../config/environment.js';
+import { ASSERTION_SIGNING_ALGORITHMS } from '../client-auth/assertion-rules.js';
 
 /** The OpenAPI shapes of discovery and the JWKS. Documentation only. */
 
@@ -27,6 +28,27 @@ export class AuthorizationServerMetadata {
 
   @ApiProperty({ isArray: true, enum: [...TOKEN_ENDPOINT_AUTH_METHODS] })
   token_endpoint_auth_methods_supported!: string[];
+
+  @ApiProperty({ isArray: true, enum: [...ASSERTION_SIGNING_ALGORITHMS], description: 'For private_key_jwt client assertions (RFC 7523).' })
+  token_endpoint_auth_signing_alg_values_supported!: string[];
+
+  @ApiProperty({ format: 'uri', description: 'RFC 7009.', example: 'https://auth.example.com/oauth/revoke' })
+  revocation_endpoint!: string;
+
+  @ApiProperty({ isArray: true, enum: [...TOKEN_ENDPOINT_AUTH_METHODS] })
+  revocation_endpoint_auth_methods_supported!: string[];
+
+  @ApiProperty({ isArray: true, enum: [...ASSERTION_SIGNING_ALGORITHMS] })
+  revocation_endpoint_auth_signing_alg_values_supported!: string[];
+
+  @ApiProperty({ format: 'uri', description: 'RFC 7662.', example: 'https://auth.example.com/oauth/introspect' })
+  introspection_endpoint!: string;
+
+  @ApiProperty({ isArray: true, enum: [...TOKEN_ENDPOINT_AUTH_METHODS] })
+  introspection_endpoint_auth_methods_supported!: string[];
+
+  @ApiProperty({ isArray: true, enum: [...ASSERTION_SIGNING_ALGORITHMS] })
+  introspection_endpoint_auth_signing_alg_values_supported!: string[];
 }
 
 /** RFC 7517 section 4: a public signing key, EC (P-256) or RSA. */

@@ -37,7 +37,12 @@ export function sendOAuthError(reply: FastifyReply, error: OAuthError): void {
       'cache-control': 'no-store',
       pragma: 'no-cache',
     })
-    .send(JSON.stringify({ error: error.error, error_description: error.description }));
+    .send(JSON.stringify({ error: error.error, error_description: toDescriptionCharset(error.description) }));
+}
+
+/** RFC 6749 section 5.2: error_description is limited to %x20-21 / %x23-5B / %x5D-7E; anything else becomes a space. */
+function toDescriptionCharset(description: string): string {
+  return description.replace(/[^\x20-\x21\x23-\x5b\x5d-\x7e]/g, ' ');
 }
 
 /** Fastify's own refusals (size limit, JSON parser) reach us as HttpExceptions; word them for a token client. */

@@ -7,6 +7,8 @@ export const OAUTH_ERROR_CODES = [
   'unsupported_grant_type',
   'invalid_scope',
   'server_error',
+  // Not an RFC 6749 code: RFC 6749 has none for rate limits. Sent with 429 and Retry-After (RFC 6585 section 4).
+  'too_many_requests',
 ] as const;
 
 export type OAuthErrorCode = (typeof OAUTH_ERROR_CODES)[number];
@@ -45,12 +47,31 @@ export class OAuthError extends Error {
     return new OAuthError('unauthorized_client', description, 400);
   }
 
+  /**
+   * An authenticated client that lacks a permission the endpoint requires (the
+   * introspection permission of RFC 7662 section 2.1): 403, because its
+   * credentials are fine and retrying with them cannot help.
+   */
+  static clientNotPermitted(description: string): OAuthError {
+    return new OAuthError('unauthorized_client', description, 403);
+  }
+
   static unsupportedGrantType(description: string): OAuthError {
     return new OAuthError('unsupported_grant_type', description, 400);
   }
 
   static invalidScope(description: string): OAuthError {
     return new OAuthError('invalid_scope', description, 400);
+  }
+
+  /**
+   * RFC 6585 section 4: 429 with Retry-After (seconds). RFC 6749 defines no error code for an
+   * abuse limit, so the body names it plainly and keeps the section 5.2 shape clients already parse.
+   */
+  static tooManyRequests(retryAfterSeconds: number): OAuthError {
+    return new OAuthError('too_many_requests', 'Too many requests; retry after the time given in Retry-After.', 429, {
+      'retry-after': String(retryAfterSeconds),
+    });
   }
 
   static serverError(): OAuthError {

@@ -24,14 +24,21 @@ export class SigningKeysRepository {
   }
 
   /**
-   * Retires the active key (if any) and makes `next` the active key, in one
-   * transaction; the unique index on the active status makes a concurrent
-   * rotation fail instead of leaving two signing keys.
+   * Retires `previousKid` and makes `next` the active key, in one transaction;
+   * false, with nothing written, when `previousKid` is no longer the active key
+   * (another process rotated first). The conditional UPDATE is the claim: on
+   * PostgreSQL a concurrent one waits for the row lock, then matches nothing.
+   * With no previous key, the unique index on the active status makes a
+   * concurrent first activation fail instead of leaving two signing keys.
    */
-  async activate(next: SigningKeyEntity, retiredAt: Date): Promise<void> {
-    await this.orm.manager.transaction(async (manager) => {
-      await manager.update(SigningKeyEntity, { status: 'active' }, { status: 'retired', retiredAt });
+  activate(next: SigningKeyEntity, previousKid: string | null, retiredAt: Date): Promise<boolean> {
+    return this.orm.manager.transaction(async (manager) => {
+      if (previousKid !== null) {
+        const retired = await manager.update(SigningKeyEntity, { kid: previousKid, status: 'active' }, { status: 'retired', retiredAt });
+        if (retired.affected !== 1) return false;
+      }
       await manager.insert(SigningKeyEntity, next);
+      return true;
     });
   }
 

@@ -1,10 +1,12 @@
 import { createPrivateKey, createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
+import { AuditLog, type AuditEventInput } from '../../audit/audit-log.js';
 import { AppConfig } from '../../config/app-config.js';
 import { MAX_ACCESS_TOKEN_TTL, type SigningAlgorithm } from '../../config/environment.js';
 import { TtlCache } from '../../common/cache/ttl-cache.js';
 import { Clock } from '../../common/clock.js';
 import { SecretsKeyring } from '../../common/crypto/secrets-keyring.js';
+import { DomainError } from '../../common/errors/domain-error.js';
 import { generateSigningKeyPair } from './key-material.js';
 import { SigningKeyEntity } from './signing-key.entity.js';
 import { SigningKeysRepository } from './signing-keys.repository.js';
@@ -56,6 +58,7 @@ export class SigningKeysService {
     private readonly keyring: SecretsKeyring,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly audit: AuditLog,
   ) {
     this.cache = new TtlCache(clock, KEY_SET_TTL_MS, 1);
   }
@@ -64,17 +67,31 @@ export class SigningKeysService {
   async ensureSigningKey(): Promise<void> {
     const active = await this.keys.findActive();
     if (!active) {
-      await this.tryActivateNewKey('no signing key existed');
+      await this.tryReplace(null, 'no signing key existed');
     } else if (active.alg !== this.config.oauth.signingAlg) {
-      await this.tryActivateNewKey(`SIGNING_ALG changed from ${active.alg} to ${this.config.oauth.signingAlg}`);
+      await this.tryReplace(active, `SIGNING_ALG changed from ${active.alg} to ${this.config.oauth.signingAlg}`);
     }
   }
 
-  /** Makes a new key the signing key; the old one stays published until its tokens have expired. */
+  /** `orgsync keys rotate`: makes a new key the signing key; the old one stays published until its tokens have expired. */
   async rotate(): Promise<SigningKeyEntity> {
-    const key = await this.activateNewKey();
-    await this.keys.deleteRetiredBefore(this.publishedSince());
+    const key = await this.replace(await this.keys.findActive(), 'command');
+    if (!key)
+      throw DomainError.conflict(
+        'Another process rotated the signing key at the same moment; run the command again if another key is still wanted.',
+      );
     return key;
+  }
+
+  /**
+   * The scheduled rotation: replaces the active key if it was created at least
+   * `maxAgeSeconds` before `now`. Every replica checks; when several find the
+   * key due at once, exactly one replaces it and the others get null.
+   */
+  async rotateIfOlderThan(maxAgeSeconds: number, now: Date): Promise<SigningKeyEntity | null> {
+    const active = await this.keys.findActive();
+    if (!active || now.getTime() - active.createdAt.getTime() < maxAgeSeconds * 1000) return null;
+    return this.replace(active, 'schedule');
   }
 
   listAll(): Promise<SigningKeyEntity[]> {
@@ -134,7 +151,12 @@ export class SigningKeysService {
     return new Date(this.clock.now().getTime() - RETIRED_KEY_PUBLISH_SECONDS * 1000);
   }
 
-  private async activateNewKey(): Promise<SigningKeyEntity> {
+  /**
+   * Makes a new key the signing key in place of `previous` (none: the first
+   * key). Null when `previous` was no longer the active key: another process
+   * rotated first, and its key stands.
+   */
+  private async replace(previous: SigningKeyEntity | null, reason: KeyReplacementReason): Promise<SigningKeyEntity | null> {
     const pair = generateSigningKeyPair(this.config.oauth.signingAlg);
     const now = this.clock.now();
     const entity = Object.assign(new SigningKeyEntity(), {
@@ -146,19 +168,32 @@ export class SigningKeysService {
       createdAt: now,
       retiredAt: null,
     });
-    await this.keys.activate(entity, now);
+    if (!(await this.keys.activate(entity, previous?.kid ?? null, now))) return null;
     this.cache.clear();
+    await this.keys.deleteRetiredBefore(this.publishedSince());
+    this.audit.record(
+      previous
+        ? signingKeyAudit('signing_key.rotated', entity, { previous_kid: previous.kid, reason })
+        : signingKeyAudit('signing_key.created', entity, { reason }),
+    );
     return entity;
   }
 
   /** At start-up several processes may race; the loser finds the winner's key instead. */
-  private async tryActivateNewKey(reason: string): Promise<void> {
+  private async tryReplace(previous: SigningKeyEntity | null, why: string): Promise<void> {
     try {
-      const key = await this.activateNewKey();
-      this.logger.log(`Generated ${key.alg} signing key ${key.kid} (${reason}).`);
+      const key = await this.replace(previous, previous ? 'alg_change' : 'first_start');
+      if (key) this.logger.log(`Generated ${key.alg} signing key ${key.kid} (${why}).`);
     } catch (error) {
       const active = await this.keys.findActive();
       if (!active || active.alg !== this.config.oauth.signingAlg) throw error;
     }
   }
+}
+
+/** Why a new key was made: `orgsync keys rotate`, the rotation schedule, a new SIGNING_ALG, or the very first start. */
+export type KeyReplacementReason = 'command' | 'schedule' | 'alg_change' | 'first_start';
+
+function signingKeyAudit(action: string, key: SigningKeyEntity, details: Record<string, unknown>): AuditEventInput {
+  return { action, targetType: 'signing_key', targetId: key.kid, details: { kid: key.kid, alg: key.alg, ...details } };
 }

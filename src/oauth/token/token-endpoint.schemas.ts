@@ -18,11 +18,26 @@ export class TokenRequestForm {
   })
   scope?: string;
 
-  @ApiPropertyOptional({ description: 'With client_secret_post only; client_secret_basic sends it in the Authorization header.' })
+  @ApiPropertyOptional({
+    description:
+      "With client_secret_post; optional with private_key_jwt (then equal to the assertion's sub); client_secret_basic sends it in the Authorization header.",
+  })
   client_id?: string;
 
   @ApiPropertyOptional({ description: 'With client_secret_post only. Never both this and an Authorization header.' })
   client_secret?: string;
+
+  @ApiPropertyOptional({
+    enum: ['urn:ietf:params:oauth:client-assertion-type:jwt-bearer'],
+    description: 'With private_key_jwt only (RFC 7523 section 2.2).',
+  })
+  client_assertion_type?: string;
+
+  @ApiPropertyOptional({
+    description:
+      "With private_key_jwt only: a JWT signed with one of the client's registered keys; iss and sub are the client ID, aud the issuer or the token endpoint, a short exp and a single-use jti.",
+  })
+  client_assertion?: string;
 }
 
 /** RFC 6749 section 5.1. */

@@ -20,9 +20,11 @@ import { TOKEN_PATH } from '../oauth-paths.js';
 export { TOKEN_PATH };
 
 const TOKEN_ENDPOINT_DESCRIPTION = `The client credentials grant (RFC 6749 section 4.4). The client authenticates with HTTP Basic
-(client_secret_basic: the form-urlencoded client ID and secret, RFC 6749 section 2.3.1) or with client_id and client_secret
-in the body (client_secret_post), whichever it is registered for; never both, never in the query string. Responses are
-never cached, and there is no refresh token.`;
+(client_secret_basic: the form-urlencoded client ID and secret, RFC 6749 section 2.3.1), with client_id and client_secret
+in the body (client_secret_post), or with a JWT signed by its registered key (private_key_jwt, RFC 7523 section 2.2:
+client_assertion_type urn:ietf:params:oauth:client-assertion-type:jwt-bearer and client_assertion; iss and sub the client ID,
+aud the issuer or this endpoint's URL, exp at most 5 minutes ahead, a jti used once), whichever it is registered for; never
+two methods, never in the query string. Responses are never cached, and there is no refresh token.`;
 
 /** Documents the other methods, which exist only to refuse with an RFC 6749 error. */
 const ApiPostOnly = () =>

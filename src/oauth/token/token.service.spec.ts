@@ -10,7 +10,12 @@ import { TokenService } from './token.service.js';
 
 const client: ClientAuthRecord = clientAuthRecord();
 
-const issued = { accessToken: 'token', tokenId: '0190f5a0-0000-7000-8000-000000000000', expiresIn: 600, scope: 'org:read' };
+const issued = {
+  accessToken: 'eyJhbGciOiJFUzI1NiJ9.e30.c2lnbmF0dXJl',
+  tokenId: '0190f5a0-0000-7000-8000-000000000000',
+  expiresIn: 600,
+  scope: 'org:read',
+};
 
 function tokenRequest(grantType: string | undefined): TokenRequest {
   return {

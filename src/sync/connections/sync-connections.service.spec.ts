@@ -1,4 +1,5 @@
 import { jest } from '@jest/globals';
+import type { AuditLog } from '../../audit/audit-log.js';
 import type { Clock } from '../../common/clock.js';
 import { generateRootKey, SecretsKeyring } from '../../common/crypto/secrets-keyring.js';
 import type { OrganizationsService } from '../../organizations/organizations.service.js';
@@ -44,6 +45,7 @@ describe('SyncConnectionsService', () => {
       organizations as unknown as OrganizationsService,
       keyring,
       clock,
+      { record: jest.fn() } as unknown as AuditLog,
     );
   });
 

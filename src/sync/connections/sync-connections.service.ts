@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { v7 as uuidv7, validate as isUuid } from 'uuid';
+import { changedFields } from '../../audit/audit-changes.js';
+import { AuditLog } from '../../audit/audit-log.js';
 import { Clock } from '../../common/clock.js';
 import { SecretsKeyring } from '../../common/crypto/secrets-keyring.js';
 import { DomainError } from '../../common/errors/domain-error.js';
@@ -38,6 +40,7 @@ export class SyncConnectionsService {
     private readonly organizations: OrganizationsService,
     private readonly keyring: SecretsKeyring,
     private readonly clock: Clock,
+    private readonly audit: AuditLog,
   ) {}
 
   async create(organizationId: string, input: CreateSyncConnection): Promise<SyncConnectionEntity> {
@@ -62,6 +65,7 @@ export class SyncConnectionsService {
       deletedAt: null,
     });
     await this.connections.insert(connection);
+    this.audited('sync_connection.created', connection, { name: connection.name, kind: connection.kind, base_url: connection.baseUrl });
     return connection;
   }
 
@@ -111,19 +115,36 @@ export class SyncConnectionsService {
       ? await this.connections.changeUpstream(id, settings, now)
       : await this.connections.changeSettings(id, settings, now);
     if (!changed) throw DomainError.notFound(`Sync connection ${id}`);
+    // Field names only: a new client secret shows as `client_secret`, never its value.
+    this.audited('sync_connection.updated', connection, {
+      changed: changedFields(changes),
+      ...(newUpstream ? { base_url: changes.baseUrl } : {}),
+    });
     return this.get(id);
   }
 
   async confirmDeletions(id: string): Promise<SyncConnectionEntity> {
-    await this.get(id);
+    const connection = await this.get(id);
     if (!(await this.connections.confirmDeletions(id, this.clock.now()))) throw DomainError.notFound(`Sync connection ${id}`);
+    this.audited('sync_connection.deletions_confirmed', connection);
     return this.get(id);
   }
 
   /** A soft delete: the connection stops running and disappears from the API; its runs stay in the database. */
   async delete(id: string): Promise<void> {
-    await this.get(id);
+    const connection = await this.get(id);
     if (!(await this.connections.softDelete(id, this.clock.now()))) throw DomainError.notFound(`Sync connection ${id}`);
+    this.audited('sync_connection.deleted', connection);
+  }
+
+  private audited(action: string, connection: SyncConnectionEntity, details?: Record<string, unknown>): void {
+    this.audit.record({
+      action,
+      organizationId: connection.organizationId,
+      targetType: 'sync_connection',
+      targetId: connection.id,
+      details,
+    });
   }
 
   /** The only place the client secret is decrypted: for the worker, just before it asks the upstream for a token. */

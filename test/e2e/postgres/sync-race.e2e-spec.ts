@@ -31,7 +31,7 @@ describe('two workers racing for one sync connection', () => {
     upstream = await startScimUpstream({ users: 300, groups: 5, membersPerGroup: 20, maxResults: 100 });
     // The schedulers' own intervals never fire during the test: every pass below is started by hand, on both at once.
     // One issuer for both, as replicas behind one URL have: a token from either is good at either.
-    const env = { SECRETS_KEY: secretsKey, ISSUER: 'http://orgsync.test', SYNC_POLL_INTERVAL_MS: '600000' };
+    const env = { SECRETS_KEY: secretsKey, ISSUER: 'https://orgsync.test', SYNC_POLL_INTERVAL_MS: '600000' };
     // One after the other: the first runs the migrations.
     workers.push(await startTestApp(env, database));
     workers.push(await startTestApp(env, database));

@@ -1,0 +1,134 @@
+import { Logger } from '@nestjs/common';
+import { Redis } from 'ioredis';
+import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterPostgres, RateLimiterRedis } from 'rate-limiter-flexible';
+import type { DataSource } from 'typeorm';
+import type { RateLimitConfig } from '../../config/app-config.js';
+import { ConfigurationError } from '../../config/environment.js';
+
+/** The three counters behind OAuthRateLimits, in the configured store. */
+export interface RateLimiters {
+  /** Requests per source address to the OAuth endpoints. */
+  readonly perAddress: RateLimiterAbstract;
+  /** Failed authentications per (claimed client ID, source address). */
+  readonly failures: RateLimiterAbstract;
+  /** Authenticated requests per client. */
+  readonly perClient: RateLimiterAbstract;
+  /** Resolves once the store can be used (or has been given up on: the limits then hold per process). */
+  ready(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The table of migration 1763820000000-RateLimits (RateLimitCounterEntity). */
+const TABLE = 'rate_limits';
+const REDIS_READY_TIMEOUT_MS = 2_000;
+
+interface LimiterShape {
+  readonly keyPrefix: string;
+  readonly points: number;
+}
+
+/**
+ * Builds the limiters. Memory: one process. Database: PostgreSQL through the
+ * app's own pool, shared by every replica (on SQLite, a single process by
+ * nature, memory). Redis: shared through REDIS_URL. A shared store that fails
+ * falls back to an in-memory limiter (rate-limiter-flexible's insuranceLimiter),
+ * so an outage weakens the limits to per process instead of failing every
+ * token request with a 500.
+ */
+export function createRateLimiters(config: RateLimitConfig, dataSource: DataSource, databaseKind: 'sqlite' | 'postgres'): RateLimiters {
+  const duration = config.windowSeconds;
+  // The store runs a limiter only when its limit is on; 0 keeps it unused, so any positive point count will do.
+  const shapes = {
+    perAddress: { keyPrefix: 'oauth_address', points: Math.max(config.perAddress, 1) },
+    failures: { keyPrefix: 'oauth_failures', points: Math.max(config.failuresPerClient, 1) },
+    perClient: { keyPrefix: 'oauth_client', points: Math.max(config.perClient, 1) },
+  } satisfies Record<string, LimiterShape>;
+  const memory = (shape: LimiterShape) => new RateLimiterMemory({ ...shape, duration });
+
+  if (config.store === 'redis') {
+    if (!config.redisUrl) throw new ConfigurationError('Invalid configuration:\n  - RATE_LIMIT_STORE=redis needs REDIS_URL');
+    return redisLimiters(config.redisUrl, shapes, duration, memory);
+  }
+  if (config.store === 'database' && databaseKind === 'postgres') {
+    const postgres = (shape: LimiterShape, clearExpiredByTimeout: boolean) =>
+      new RateLimiterPostgres({
+        ...shape,
+        duration,
+        storeClient: dataSource,
+        storeType: 'typeorm',
+        tableName: TABLE,
+        tableCreated: true,
+        // One limiter sweeps the shared table; the others would repeat its work.
+        clearExpiredByTimeout,
+        // Once a key is over its limit this process refuses it from memory, so a flood costs no queries.
+        inMemoryBlockOnConsumed: shape.points + 1,
+        insuranceLimiter: memory(shape),
+      });
+    return withLifecycle({
+      perAddress: postgres(shapes.perAddress, true),
+      failures: postgres(shapes.failures, false),
+      perClient: postgres(shapes.perClient, false),
+    });
+  }
+  return withLifecycle({ perAddress: memory(shapes.perAddress), failures: memory(shapes.failures), perClient: memory(shapes.perClient) });
+}
+
+function redisLimiters(
+  url: string,
+  shapes: Record<'perAddress' | 'failures' | 'perClient', LimiterShape>,
+  duration: number,
+  memory: (shape: LimiterShape) => RateLimiterMemory,
+): RateLimiters {
+  const logger = new Logger('RateLimits');
+  // No offline queue: while Redis is away a command fails at once and the insurance limiter answers.
+  const redis = new Redis(url, { enableOfflineQueue: false, lazyConnect: true, maxRetriesPerRequest: 1 });
+  let degraded = false;
+  redis.on('error', (error: Error) => {
+    if (degraded) return;
+    degraded = true;
+    logger.warn(`Redis at ${describeRedis(url)} is unreachable (${error.message}); OAuth rate limits hold per process until it is back`);
+  });
+  redis.on('ready', () => {
+    if (degraded) logger.log(`Redis at ${describeRedis(url)} is back; OAuth rate limits are shared again`);
+    degraded = false;
+  });
+  const limiter = (shape: LimiterShape) =>
+    new RateLimiterRedis({
+      ...shape,
+      duration,
+      storeClient: redis,
+      rejectIfRedisNotReady: true,
+      inMemoryBlockOnConsumed: shape.points + 1,
+      insuranceLimiter: memory(shape),
+    });
+  return {
+    perAddress: limiter(shapes.perAddress),
+    failures: limiter(shapes.failures),
+    perClient: limiter(shapes.perClient),
+    ready: () => connectWithin(redis, REDIS_READY_TIMEOUT_MS),
+    close: async () => {
+      if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());
+      else redis.disconnect();
+    },
+  };
+}
+
+/** Waits for the first connection, but never holds start-up hostage to Redis: its error listener reports the outage. */
+async function connectWithin(redis: Redis, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, timeoutMs);
+  });
+  await Promise.race([redis.connect().catch(() => undefined), timeout]);
+  clearTimeout(timer);
+}
+
+function withLifecycle(limiters: Pick<RateLimiters, 'perAddress' | 'failures' | 'perClient'>): RateLimiters {
+  return { ...limiters, ready: async () => {}, close: async () => {} };
+}
+
+/** The Redis address without credentials, for logs. */
+function describeRedis(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.protocol}//${parsed.host}`;
+}
