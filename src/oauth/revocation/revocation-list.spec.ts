@@ -62,6 +62,25 @@ describe('RevocationList', () => {
     expect([list.isRevoked('a'), list.isRevoked('b'), list.isRevoked('c')]).toEqual([true, true, false]);
   });
 
+  it('polls only once the application has started, so a failed start-up leaves no timer behind', async () => {
+    jest.useFakeTimers();
+    try {
+      await list.onModuleInit();
+      jest.advanceTimersByTime(REVOCATION_POLL_INTERVAL_MS * 3);
+      expect(repository.listRevokedAfter).not.toHaveBeenCalled();
+
+      list.onApplicationBootstrap();
+      jest.advanceTimersByTime(REVOCATION_POLL_INTERVAL_MS);
+      expect(repository.listRevokedAfter).toHaveBeenCalledTimes(1);
+
+      await list.onModuleDestroy();
+      jest.advanceTimersByTime(REVOCATION_POLL_INTERVAL_MS * 3);
+      expect(repository.listRevokedAfter).toHaveBeenCalledTimes(1);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('knows a revocation made on this replica at once, after storing it', async () => {
     await list.load();
     await list.revoke(revokedToken('mine'));

@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { Clock } from '../../common/clock.js';
 import { type RevokedToken, RevokedTokensRepository } from './revoked-tokens.repository.js';
 
@@ -27,7 +27,7 @@ export const PURGE_INTERVAL_MS = 60_000;
  * (and its row the table) once it has expired: its exp refuses it from then on.
  */
 @Injectable()
-export class RevocationList implements OnModuleInit, OnModuleDestroy {
+export class RevocationList implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('RevocationList');
   /** jti -> the token's expiry, epoch milliseconds. */
   private readonly revoked = new Map<string, number>();
@@ -44,6 +44,14 @@ export class RevocationList implements OnModuleInit, OnModuleDestroy {
 
   async onModuleInit(): Promise<void> {
     await this.load();
+  }
+
+  /**
+   * Polling starts once the whole application is up: if start-up fails after this
+   * module's init (a wrong SECRETS_KEY, say), Nest never destroys the module, and a
+   * timer started earlier would poll a closed database forever.
+   */
+  onApplicationBootstrap(): void {
     this.timer = setInterval(() => void this.refresh(), REVOCATION_POLL_INTERVAL_MS);
     // Polling must never be what keeps a process alive.
     this.timer.unref();
