@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
 import { DataSource } from 'typeorm';
@@ -13,6 +13,8 @@ import { createRateLimiters, type RateLimiters } from './rate-limiters.js';
 const MAX_PLAIN_KEY_PART = 110;
 /** The audit log's client_id column. */
 const MAX_AUDITED_CLIENT_ID = 128;
+/** How often expired counters are deleted from a shared table (PostgreSQL). */
+const SWEEP_INTERVAL_MS = 5 * 60_000;
 
 /**
  * Brute-force and abuse limits of the token, introspection and revocation
@@ -36,10 +38,11 @@ const MAX_AUDITED_CLIENT_ID = 128;
  * fails the request.
  */
 @Injectable()
-export class OAuthRateLimits implements OnModuleInit, OnApplicationShutdown {
+export class OAuthRateLimits implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('RateLimits');
   private readonly settings: RateLimitConfig;
   private readonly limiters: RateLimiters;
+  private sweeper: NodeJS.Timeout | undefined;
 
   constructor(
     config: AppConfig,
@@ -54,7 +57,18 @@ export class OAuthRateLimits implements OnModuleInit, OnApplicationShutdown {
     return this.limiters.ready();
   }
 
+  /** Started once the application is up: a start-up that fails later never leaves a timer behind. */
+  onApplicationBootstrap(): void {
+    this.sweeper = setInterval(() => void this.sweepExpired(), SWEEP_INTERVAL_MS).unref();
+  }
+
+  /** Deletes long-expired counters from a shared table; never rejects (a missed sweep is retried at the next). */
+  sweepExpired(): Promise<void> {
+    return this.limiters.sweep().catch(() => undefined);
+  }
+
   onApplicationShutdown(): Promise<void> {
+    clearInterval(this.sweeper);
     return this.limiters.close();
   }
 

@@ -16,7 +16,12 @@ export interface RateLimiters {
   /** Resolves once the store can be used (or has been given up on: the limits then hold per process). */
   ready(): Promise<void>;
   close(): Promise<void>;
+  /** Deletes counters long expired from a shared table; nothing to do for the other stores. */
+  sweep(): Promise<void>;
 }
+
+/** Counters expired this long ago are deleted by sweep(). */
+const SWEEP_EXPIRED_BEFORE_MS = 3_600_000;
 
 /** The table of migration 1763820000000-RateLimits (RateLimitCounterEntity). */
 const TABLE = 'rate_limits';
@@ -50,7 +55,7 @@ export function createRateLimiters(config: RateLimitConfig, dataSource: DataSour
     return redisLimiters(config.redisUrl, shapes, duration, memory);
   }
   if (config.store === 'database' && databaseKind === 'postgres') {
-    const postgres = (shape: LimiterShape, clearExpiredByTimeout: boolean) =>
+    const postgres = (shape: LimiterShape) =>
       new RateLimiterPostgres({
         ...shape,
         duration,
@@ -58,17 +63,22 @@ export function createRateLimiters(config: RateLimitConfig, dataSource: DataSour
         storeType: 'typeorm',
         tableName: TABLE,
         tableCreated: true,
-        // One limiter sweeps the shared table; the others would repeat its work.
-        clearExpiredByTimeout,
+        // The library's own sweeper is a timer started here, before the application is known to have started;
+        // OAuthRateLimits sweeps instead, from a timer it starts once the application is up and stops at shutdown.
+        clearExpiredByTimeout: false,
         // Once a key is over its limit this process refuses it from memory, so a flood costs no queries.
         inMemoryBlockOnConsumed: shape.points + 1,
         insuranceLimiter: memory(shape),
       });
-    return withLifecycle({
-      perAddress: postgres(shapes.perAddress, true),
-      failures: postgres(shapes.failures, false),
-      perClient: postgres(shapes.perClient, false),
-    });
+    const limiters = {
+      perAddress: postgres(shapes.perAddress),
+      failures: postgres(shapes.failures),
+      perClient: postgres(shapes.perClient),
+    };
+    // One table holds every prefix: one limiter's sweep cleans it all.
+    // clearExpired is public in the library but missing from its type declarations.
+    const sweeper = limiters.perAddress as RateLimiterPostgres & { clearExpired(expiredBefore: number): Promise<void> };
+    return { ...withLifecycle(limiters), sweep: () => sweeper.clearExpired(Date.now() - SWEEP_EXPIRED_BEFORE_MS) };
   }
   return withLifecycle({ perAddress: memory(shapes.perAddress), failures: memory(shapes.failures), perClient: memory(shapes.perClient) });
 }
@@ -106,6 +116,8 @@ function redisLimiters(
     failures: limiter(shapes.failures),
     perClient: limiter(shapes.perClient),
     ready: () => connectWithin(redis, REDIS_READY_TIMEOUT_MS),
+    // Redis expires keys itself.
+    sweep: async () => {},
     close: async () => {
       if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());
       else redis.disconnect();
@@ -124,7 +136,7 @@ async function connectWithin(redis: Redis, timeoutMs: number): Promise<void> {
 }
 
 function withLifecycle(limiters: Pick<RateLimiters, 'perAddress' | 'failures' | 'perClient'>): RateLimiters {
-  return { ...limiters, ready: async () => {}, close: async () => {} };
+  return { ...limiters, ready: async () => {}, close: async () => {}, sweep: async () => {} };
 }
 
 /** The Redis address without credentials, for logs. */

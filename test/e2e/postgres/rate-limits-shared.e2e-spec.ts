@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { adminToken, createClient, createOrganization, type CreatedClient } from '../../support/factories.js';
 import { expectTooManyRequests, tokenRequestFrom } from '../../support/rate-limits.js';
+import { DataSource } from 'typeorm';
+import { OAuthRateLimits } from '../../../src/oauth/rate-limit/oauth-rate-limits.js';
 import { startTestApp, type TestApp } from '../../support/test-app.js';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.js';
 
@@ -62,5 +64,18 @@ describe('abuse limits shared by two replicas on one PostgreSQL database', () =>
       expect((await tokenRequestFrom(t, `192.0.2.${i + 1}`, spender.client_id, spender.client_secret)).status).toBe(200);
     }
     expectTooManyRequests(await tokenRequestFrom(second, '192.0.2.9', spender.client_id, spender.client_secret), WINDOW_SECONDS);
+  });
+
+  it('sweep counters that expired over an hour ago from the shared table, and keep live ones', async () => {
+    const dataSource = first.app.get(DataSource);
+    const longAgo = Date.now() - 2 * 3_600_000;
+    await dataSource.query(`INSERT INTO rate_limits (key, points, expire) VALUES ('oauth_address:stale', 1, $1)`, [longAgo]);
+    const live = (await dataSource.query(`SELECT count(*)::int AS n FROM rate_limits WHERE expire > $1`, [Date.now()])) as { n: number }[];
+
+    await first.app.get(OAuthRateLimits).sweepExpired();
+
+    expect(await dataSource.query(`SELECT key FROM rate_limits WHERE key = 'oauth_address:stale'`)).toEqual([]);
+    const after = (await dataSource.query(`SELECT count(*)::int AS n FROM rate_limits WHERE expire > $1`, [Date.now()])) as { n: number }[];
+    expect(after[0]!.n).toBe(live[0]!.n);
   });
 });
