@@ -1,6 +1,7 @@
 // Nest 12 ships ES modules only, so Jest runs in its native ESM mode
 // (node --experimental-vm-modules) and @swc/jest compiles TypeScript to ESM.
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 
 const swc = JSON.parse(readFileSync(new URL('./.swcrc', import.meta.url), 'utf8'));
 
@@ -17,4 +18,8 @@ export default {
   moduleFileExtensions: ['ts', 'js', 'json'],
   setupFiles: ['<rootDir>/test/support/setup-env.ts'],
   testTimeout: 30_000,
+  // Never in band: each test file loads the whole app afresh in native ESM mode, and one long-lived process grows to
+  // gigabytes and slows to a crawl in garbage collection. Workers are recycled once they hold too much.
+  maxWorkers: Math.max(2, availableParallelism() - 1),
+  workerIdleMemoryLimit: '1GB',
 };
