@@ -17,18 +17,32 @@ import { OAUTH_FORM_PATHS } from './oauth/oauth-paths.js';
 import { OAuthRateLimits } from './oauth/rate-limit/oauth-rate-limits.js';
 import { registerOAuthAddressLimit } from './oauth/rate-limit/oauth-address-limit.hook.js';
 import { DOCS_PATH, setupOpenApi } from './openapi/openapi.js';
+import { ShutdownState } from './health/shutdown-state.js';
+import { HttpMetrics, registerHttpMetrics } from './metrics/http-metrics.js';
+import type { DestinationStream } from 'pino';
+import { createRootLogger } from './logging/root-logger.js';
+import { fastifyLogging } from './logging/fastify-request-log.js';
+import { PinoNestLogger } from './logging/pino-nest.logger.js';
+import { registerRequestLogContext } from './logging/request-log-context.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export interface CreateAppOptions {
-  readonly logger?: false | ('log' | 'error' | 'warn' | 'debug' | 'verbose' | 'fatal')[];
+  /** false: no log lines at all, whatever LOG_LEVEL says. */
+  readonly logger?: false;
+  /** Where log lines go instead of stdout (tests collect them). */
+  readonly logDestination?: DestinationStream;
 }
 
 /** Builds the HTTP application; used by main.ts and by the end-to-end tests alike. */
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
   const https = loadHttpsOptions(config.security.tls);
+  const logging = options.logger === false ? { ...config.logging, level: 'silent' as const } : config.logging;
+  const logger = createRootLogger(logging, options.logDestination);
   const adapter = new FastifyAdapter({
     ...(https ? { https } : {}),
+    // One pino logger for Fastify's request lines and Nest's Logger (src/logging, which says why not nestjs-pino).
+    ...fastifyLogging(logger),
     // Everything but OAuth form bodies, which keep their own smaller limit (body-parsers.ts).
     bodyLimit: config.security.bodyLimit,
     // Whether X-Forwarded-For/-Proto/-Host count: only behind a proxy that sets them (request.ip feeds the rate limits).
@@ -39,15 +53,21 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     },
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 200 },
+    // On close, drop keep-alive connections that carry no request; those with one in flight finish it first.
+    forceCloseConnections: 'idle',
     frameworkErrors: renderRouterError,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config), adapter, {
     bodyParser: false,
     // Nest's default on a failed start-up is process.abort(); main.ts prints the reason and exits instead.
     abortOnError: false,
-    logger: options.logger ?? ['log', 'warn', 'error', 'fatal'],
+    logger: new PinoNestLogger(logger),
   });
   const fastify = app.getHttpAdapter().getInstance();
+  // First of all hooks, so that every later one runs with the request ID in its log context.
+  registerRequestLogContext(fastify);
+  // Before any route exists: each route's metrics hook is attached as the route is added.
+  if (config.metrics.access !== 'off') registerHttpMetrics(fastify, app.get(HttpMetrics));
   // Order matters: onRequest hooks run as added, and a request the rate limit refuses must still carry the headers.
   await registerSecurityHeaders(app, { hsts: servedOverHttps(config), docsPath: DOCS_PATH });
   registerOAuthAddressLimit(
@@ -59,12 +79,18 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   registerNulInUrlRefusal(fastify, oauthPaths);
   registerBodyParsers(fastify, oauthPaths);
   registerResponseHeaders(fastify);
+  const shutdown = app.get(ShutdownState);
+  // A response sent while draining closes its connection, so the server can close without waiting out keep-alive timeouts.
+  fastify.addHook('onSend', async (request, reply) => {
+    if (shutdown.isDraining && request.raw.httpVersionMajor === 1) void reply.header('connection', 'close');
+  });
   const oauthErrors = new OAuthErrorFilter();
   app.useGlobalFilters(new ProblemDetailsFilter(OAUTH_FORM_PATHS.map((path) => ({ path: `/${path}`, filter: oauthErrors }))));
   app.useGlobalPipes(problemValidationPipe());
   // Before init: Swagger UI and the document are Fastify routes, which Fastify accepts only until it is ready.
   setupOpenApi(app, config);
-  app.enableShutdownHooks();
+  // Exit 0 once the shutdown is done, rather than dying of the re-raised signal; main.ts bounds how long it may take.
+  app.enableShutdownHooks([], { useProcessExit: true });
   return app;
 }
 

@@ -9,6 +9,8 @@ import { CryptoModule } from './common/crypto/crypto.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
+import { HealthModule } from './health/health.module.js';
 import { OAuthModule } from './oauth/oauth.module.js';
 import { OrganizationsModule } from './organizations/organizations.module.js';
 import { ResourcesModule } from './resources/resources.module.js';
@@ -21,6 +23,8 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        // Global, before the features that record into it.
+        MetricsModule.register(config),
         CommonModule,
         CryptoModule,
         DatabaseModule.forRoot(),
@@ -34,6 +38,7 @@ export class AppModule {
         // Imported once, here: the CLI has no scheduler.
         ScheduleModule.forRoot(),
         SyncModule,
+        HealthModule,
       ],
     };
   }

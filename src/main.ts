@@ -4,12 +4,15 @@ import { createApp } from './app.factory.js';
 import { loadConfig } from './config/app-config.js';
 import { ConfigurationError } from './config/environment.js';
 import { describeDatabase } from './config/database-url.js';
+import { bindShutdownDeadline } from './health/shutdown-deadline.js';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
   const app = await createApp(config);
+  const logger = new Logger('orgsync');
+  bindShutdownDeadline(app, config.lifecycle.shutdownGraceSeconds, logger);
   await app.listen(config.http.port, config.http.host);
-  new Logger('orgsync').log(
+  logger.log(
     `Listening on ${config.security.tls ? 'https' : 'http'}://${config.http.host}:${config.http.port} with ${describeDatabase(config.database)}; issuer ${config.oauth.issuer}`,
   );
 }

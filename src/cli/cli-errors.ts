@@ -33,12 +33,24 @@ const FLAG_OF_FIELD: Readonly<Record<string, string>> = {
   cursor: '--cursor',
 };
 
+/**
+ * The command has already said what went wrong (a failed doctor check, a
+ * failed sync run) and only the exit code is left to set.
+ */
+export class CommandFailed extends Error {
+  override readonly name = 'CommandFailed';
+  constructor(readonly exitCode: number = EXIT_FAILURE) {
+    super('The command failed.');
+  }
+}
+
 /** Prints an error for people (never a stack trace) and returns the exit code. */
 export function reportError(error: unknown, io: CliIo): number {
   if (error instanceof CommanderError) {
     // Commander has already printed its help or message.
     return error.exitCode === EXIT_OK ? EXIT_OK : EXIT_USAGE;
   }
+  if (error instanceof CommandFailed) return error.exitCode;
   if (error instanceof UsageError) {
     io.stderr.write(`error: ${error.message}\n`);
     return EXIT_USAGE;

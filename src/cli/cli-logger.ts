@@ -1,17 +1,25 @@
 import type { LoggerService } from '@nestjs/common';
+import type { LogLevel } from '../config/environment.js';
 import type { CliIo } from './output.js';
+
+/** pino's order: a level shows the lines at it and above (LOG_LEVEL=error hides warnings; silent hides both). */
+const SEVERITY: Record<LogLevel, number> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60, silent: Infinity };
 
 /**
  * Nest's log lines for a CLI: only warnings and errors, on stderr, one line
  * each and without stack traces, so stdout carries nothing but the result.
+ * Human text, not JSON, whatever LOG_FORMAT says; LOG_LEVEL can quiet it.
  */
 export class CliLogger implements LoggerService {
-  constructor(private readonly io: CliIo) {}
+  constructor(
+    private readonly io: CliIo,
+    private readonly level: LogLevel = 'info',
+  ) {}
 
   log(): void {}
 
   warn(message: unknown): void {
-    this.write('warning', message);
+    this.write('warn', message);
   }
 
   error(message: unknown, ...params: unknown[]): void {
@@ -21,10 +29,12 @@ export class CliLogger implements LoggerService {
   }
 
   fatal(message: unknown): void {
-    this.write('error', message);
+    this.write('fatal', message);
   }
 
-  private write(level: string, message: unknown): void {
-    this.io.stderr.write(`${level}: ${message instanceof Error ? message.message : String(message)}\n`);
+  private write(level: 'warn' | 'error' | 'fatal', message: unknown): void {
+    if (SEVERITY[level] < SEVERITY[this.level]) return;
+    const label = level === 'warn' ? 'warning' : 'error';
+    this.io.stderr.write(`${label}: ${message instanceof Error ? message.message : String(message)}\n`);
   }
 }

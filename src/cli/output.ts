@@ -1,7 +1,14 @@
 /** Where the CLI writes; the process streams in production, buffers in tests. */
 export interface CliIo {
-  readonly stdout: { write(text: string): unknown };
-  readonly stderr: { write(text: string): unknown };
+  readonly stdout: CliStream;
+  readonly stderr: CliStream;
+}
+
+export interface CliStream {
+  write(text: string): unknown;
+  /** True on a terminal, where a live status line may redraw itself; pipes and CI logs get plain lines. */
+  readonly isTTY?: boolean;
+  readonly columns?: number;
 }
 
 export interface Column<T> {
@@ -33,6 +40,11 @@ export class Output {
     if (this.json) return this.writeJson(response);
     this.table(response.data, columns);
     if (response.next_cursor !== null && nextPageHint) this.note(`More results: ${nextPageHint} --cursor ${response.next_cursor}`);
+  }
+
+  /** Rows as an aligned table, whatever the output mode (a summary inside text output). */
+  rows<T>(data: T[], columns: readonly Column<T>[]): void {
+    this.table(data, columns);
   }
 
   /** A list without pagination: `{data}` as JSON, or an aligned table. */

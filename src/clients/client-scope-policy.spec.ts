@@ -46,4 +46,14 @@ describe('checkScopeSettings', () => {
     ]);
     expect(checkScopeSettings('admin', undefined, true).scope).toBe('admin');
   });
+
+  it('grants metrics:read only to clients of a platform organization, and names both platform scopes when both are asked', () => {
+    expect(fieldErrors(() => checkScopeSettings('metrics:read', undefined, false))).toEqual([
+      { field: 'scope', message: 'the metrics:read scope may only be granted to clients of a platform organization' },
+    ]);
+    expect(fieldErrors(() => checkScopeSettings('admin metrics:read', undefined, false))).toEqual([
+      { field: 'scope', message: 'the admin and metrics:read scopes may only be granted to clients of a platform organization' },
+    ]);
+    expect(checkScopeSettings('metrics:read', undefined, true).scope).toBe('metrics:read');
+  });
 });

@@ -1,5 +1,5 @@
 import { DomainError, type FieldError } from '../common/errors/domain-error.js';
-import { ADMIN_SCOPE, formatScopes, isKnownScope, KNOWN_SCOPES, parseScopeString } from '../common/scopes.js';
+import { formatScopes, isKnownScope, KNOWN_SCOPES, parseScopeString, PLATFORM_SCOPES } from '../common/scopes.js';
 
 export interface ScopeSettings {
   /** Canonical space-delimited allowed scopes. */
@@ -9,7 +9,7 @@ export interface ScopeSettings {
 
 /**
  * The rules for a client's scopes: known scopes only, defaults within the
- * allowed set, and `admin` only for clients of a platform organization.
+ * allowed set, and the platform scopes (`admin`, `metrics:read`) only for clients of a platform organization.
  */
 export function checkScopeSettings(scope: string, defaultScope: string | undefined, organizationIsPlatform: boolean): ScopeSettings {
   const errors: FieldError[] = [];
@@ -22,8 +22,12 @@ export function checkScopeSettings(scope: string, defaultScope: string | undefin
   if (outside.length > 0) {
     errors.push({ field: 'default_scope', message: `default_scope may only name allowed scopes; not allowed: ${outside.join(' ')}` });
   }
-  if (allowed.includes(ADMIN_SCOPE) && !organizationIsPlatform) {
-    errors.push({ field: 'scope', message: 'the admin scope may only be granted to clients of a platform organization' });
+  const platformOnly = PLATFORM_SCOPES.filter((s) => allowed.includes(s));
+  if (platformOnly.length > 0 && !organizationIsPlatform) {
+    errors.push({
+      field: 'scope',
+      message: `the ${platformOnly.join(' and ')} scope${platformOnly.length > 1 ? 's' : ''} may only be granted to clients of a platform organization`,
+    });
   }
   if (errors.length > 0) throw DomainError.validation('The client settings are invalid.', errors);
   return { scope: formatScopes(allowed), defaultScope: formatScopes(defaults) };

@@ -9,12 +9,16 @@ export const SCOPE_CATALOGUE = {
   'groups:read': "Read the organization's groups",
   'groups:write': "Create, change and delete the organization's groups",
   'sync:read': "Read the state of the organization's sync connections",
+  'metrics:read': "Read the server's operational metrics at GET /metrics (platform clients only)",
   admin: 'Administer organizations and clients (platform admin clients only)',
 } as const;
 
 export type Scope = keyof typeof SCOPE_CATALOGUE;
 
 export const ADMIN_SCOPE: Scope = 'admin';
+export const METRICS_SCOPE: Scope = 'metrics:read';
+/** Scopes about the whole platform rather than one organization: only clients of a platform organization may hold them. */
+export const PLATFORM_SCOPES: readonly Scope[] = [ADMIN_SCOPE, METRICS_SCOPE];
 export const KNOWN_SCOPES = Object.keys(SCOPE_CATALOGUE) as Scope[];
 
 export function isKnownScope(value: string): value is Scope {

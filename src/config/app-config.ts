@@ -1,5 +1,5 @@
 import { type DatabaseConfig, dataDirectoryFor, parseDatabaseUrl } from './database-url.js';
-import { ConfigurationError, type SigningAlgorithm, validateEnvironment } from './environment.js';
+import { ConfigurationError, type LogFormat, type LogLevel, type SigningAlgorithm, validateEnvironment } from './environment.js';
 
 export interface HttpConfig {
   readonly host: string;
@@ -64,6 +64,24 @@ export interface SecurityConfig {
   readonly bodyLimit: number;
 }
 
+export interface LifecycleConfig {
+  /** How long a shutdown (SIGTERM, SIGINT) may take; past it the process reports what is still running and exits 1. */
+  readonly shutdownGraceSeconds: number;
+}
+
+export interface MetricsConfig {
+  /** Who may read GET /metrics: anyone, bearer tokens with the metrics:read scope, or nobody (not served). */
+  readonly access: 'public' | 'scope' | 'off';
+  /** When set, /metrics is served on this port only (on HOST), not on the main port. */
+  readonly port: number | undefined;
+}
+
+export interface LoggingConfig {
+  /** pino's level: lines below it are not written; silent writes none. */
+  readonly level: LogLevel;
+  readonly format: LogFormat;
+}
+
 export interface BootstrapAdminConfig {
   readonly clientId: string;
   readonly clientSecret: string;
@@ -86,6 +104,9 @@ export class AppConfig {
     readonly environment: 'development' | 'production' | 'test',
     readonly sync: SyncConfig = DEFAULT_SYNC,
     readonly security: SecurityConfig = DEFAULT_SECURITY,
+    readonly lifecycle: LifecycleConfig = DEFAULT_LIFECYCLE,
+    readonly metrics: MetricsConfig = DEFAULT_METRICS,
+    readonly logging: LoggingConfig = DEFAULT_LOGGING,
   ) {}
 
   static fromEnvironment(env: Record<string, string | undefined>, cwd = process.cwd()): AppConfig {
@@ -98,6 +119,7 @@ export class AppConfig {
       throw new ConfigurationError('Invalid configuration:\n  - RATE_LIMIT_STORE=redis needs REDIS_URL');
     }
     const database = parseDatabaseUrl(vars.DATABASE_URL, cwd);
+    const metrics = metricsConfig(vars.METRICS_ACCESS, vars.METRICS_PORT, port);
     return new AppConfig(
       { host: vars.HOST ?? '0.0.0.0', port },
       {
@@ -137,12 +159,34 @@ export class AppConfig {
         trustProxy: parseTrustProxy(vars.TRUST_PROXY),
         bodyLimit: vars.HTTP_BODY_LIMIT ?? DEFAULT_SECURITY.bodyLimit,
       },
+      { shutdownGraceSeconds: vars.SHUTDOWN_GRACE_SECONDS ?? DEFAULT_LIFECYCLE.shutdownGraceSeconds },
+      metrics,
+      {
+        level: vars.LOG_LEVEL ?? DEFAULT_LOGGING.level,
+        // Readable on a developer's terminal; one JSON object per line wherever logs are collected.
+        format: vars.LOG_FORMAT ?? (environment === 'development' ? 'pretty' : 'json'),
+      },
     );
   }
 
   /** Returns a copy with some parts replaced; tests use it to point at their own database. */
   with(
-    overrides: Partial<Pick<AppConfig, 'http' | 'oauth' | 'database' | 'dataDir' | 'secretsKey' | 'bootstrapAdmin' | 'sync' | 'security'>>,
+    overrides: Partial<
+      Pick<
+        AppConfig,
+        | 'http'
+        | 'oauth'
+        | 'database'
+        | 'dataDir'
+        | 'secretsKey'
+        | 'bootstrapAdmin'
+        | 'sync'
+        | 'security'
+        | 'lifecycle'
+        | 'metrics'
+        | 'logging'
+      >
+    >,
   ): AppConfig {
     return new AppConfig(
       overrides.http ?? this.http,
@@ -154,6 +198,9 @@ export class AppConfig {
       this.environment,
       overrides.sync ?? this.sync,
       overrides.security ?? this.security,
+      overrides.lifecycle ?? this.lifecycle,
+      overrides.metrics ?? this.metrics,
+      overrides.logging ?? this.logging,
     );
   }
 }
@@ -176,6 +223,10 @@ export const DEFAULT_RATE_LIMIT: RateLimitConfig = {
   failuresPerClient: 10,
 };
 
+export const DEFAULT_LOGGING: LoggingConfig = { level: 'info', format: 'json' };
+
+export const DEFAULT_LIFECYCLE: LifecycleConfig = { shutdownGraceSeconds: 25 };
+
 export const DEFAULT_SECURITY: SecurityConfig = {
   signingKeyRotationSeconds: 30 * 86_400,
   rateLimit: DEFAULT_RATE_LIMIT,
@@ -185,6 +236,19 @@ export const DEFAULT_SECURITY: SecurityConfig = {
   trustProxy: false,
   bodyLimit: 1024 * 1024,
 };
+
+/** Partner-facing by default: the scrape needs a token unless an operator opens it on purpose. */
+export const DEFAULT_METRICS: MetricsConfig = { access: 'scope', port: undefined };
+
+function metricsConfig(access: MetricsConfig['access'] | undefined, metricsPort: number | undefined, port: number): MetricsConfig {
+  if (metricsPort !== undefined && access === 'off') {
+    throw new ConfigurationError('Invalid configuration:\n  - METRICS_PORT is set but METRICS_ACCESS is off; unset one of them');
+  }
+  if (metricsPort !== undefined && metricsPort === port) {
+    throw new ConfigurationError('Invalid configuration:\n  - METRICS_PORT must differ from PORT');
+  }
+  return { access: access ?? DEFAULT_METRICS.access, port: metricsPort };
+}
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 

@@ -29,6 +29,8 @@ export function describeDatabase(database: DatabaseConfig): string {
   try {
     const url = new URL(database.url);
     if (url.password) url.password = '***';
+    // libpq accepts credentials as query parameters too (password=, sslpassword=).
+    for (const name of [...url.searchParams.keys()]) if (/pass|secret/i.test(name)) url.searchParams.set(name, '***');
     return `PostgreSQL ${url.toString()}`;
   } catch {
     return 'PostgreSQL (unparseable URL)';

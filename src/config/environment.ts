@@ -17,6 +17,12 @@ import {
 } from 'class-validator';
 import { Type } from 'class-transformer';
 
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+/** json: one JSON object per line (production, log shippers); pretty: for a developer's terminal. */
+export const LOG_FORMATS = ['json', 'pretty'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
 export const SIGNING_ALGORITHMS = ['ES256', 'RS256'] as const;
 export type SigningAlgorithm = (typeof SIGNING_ALGORITHMS)[number];
 
@@ -202,6 +208,32 @@ export class EnvironmentVariables {
   @Min(1024, { message: 'HTTP_BODY_LIMIT must be a whole number of bytes between 1024 and 10485760' })
   @Max(10_485_760, { message: 'HTTP_BODY_LIMIT must be a whole number of bytes between 1024 and 10485760' })
   HTTP_BODY_LIMIT?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'SHUTDOWN_GRACE_SECONDS must be a whole number of seconds between 1 and 600' })
+  @Min(1, { message: 'SHUTDOWN_GRACE_SECONDS must be a whole number of seconds between 1 and 600' })
+  @Max(600, { message: 'SHUTDOWN_GRACE_SECONDS must be a whole number of seconds between 1 and 600' })
+  SHUTDOWN_GRACE_SECONDS?: number;
+
+  @IsOptional()
+  @IsIn(['public', 'scope', 'off'], { message: 'METRICS_ACCESS must be public, scope or off' })
+  METRICS_ACCESS?: 'public' | 'scope' | 'off';
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'METRICS_PORT must be an integer between 1 and 65535' })
+  @Min(1, { message: 'METRICS_PORT must be an integer between 1 and 65535' })
+  @Max(65535, { message: 'METRICS_PORT must be an integer between 1 and 65535' })
+  METRICS_PORT?: number;
+
+  @IsOptional()
+  @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
+  LOG_LEVEL?: LogLevel;
+
+  @IsOptional()
+  @IsIn(LOG_FORMATS, { message: `LOG_FORMAT must be one of ${LOG_FORMATS.join(', ')}` })
+  LOG_FORMAT?: LogFormat;
 
   @IsOptional()
   @IsIn(['development', 'production', 'test'], { message: 'NODE_ENV must be development, production or test' })

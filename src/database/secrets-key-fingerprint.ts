@@ -5,7 +5,7 @@ import { SecretsKeyring } from '../common/crypto/secrets-keyring.js';
 import { ConfigurationError } from '../config/environment.js';
 import { SettingEntity } from './setting.entity.js';
 
-const FINGERPRINT_SETTING = 'secrets_key_fingerprint';
+export const FINGERPRINT_SETTING = 'secrets_key_fingerprint';
 
 /**
  * Client-secret hashes and sealed signing keys are only readable with the

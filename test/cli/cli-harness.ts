@@ -18,8 +18,8 @@ export interface CliHarness {
   run(...args: string[]): Promise<CliResult>;
   /** Runs `orgsync --json <args>`, expects success, and parses stdout. */
   json<T>(...args: string[]): Promise<T>;
-  /** Starts the HTTP server on the same database; the caller closes it. */
-  startApp(): Promise<TestApp>;
+  /** Starts the HTTP server on the same database (with `env` added); the caller closes it. */
+  startApp(env?: Record<string, string>): Promise<TestApp>;
   drop(): Promise<void>;
 }
 
@@ -37,7 +37,7 @@ export async function createCliHarness(): Promise<CliHarness> {
       if (result.code !== 0) throw new Error(`orgsync ${args.join(' ')} failed with ${result.code}: ${result.stderr}`);
       return JSON.parse(result.stdout) as T;
     },
-    startApp: () => startTestApp({ SECRETS_KEY: secretsKey }, database),
+    startApp: (extra = {}) => startTestApp({ ...extra, SECRETS_KEY: secretsKey }, database),
     drop: () => database.drop(),
   };
 }

@@ -18,7 +18,7 @@ describe('discovery and the edges of the HTTP surface', () => {
       issuer: t.baseUrl,
       token_endpoint: `${t.baseUrl}/oauth/token`,
       jwks_uri: `${t.baseUrl}/oauth/jwks`,
-      scopes_supported: ['org:read', 'members:read', 'members:write', 'groups:read', 'groups:write', 'sync:read', 'admin'],
+      scopes_supported: ['org:read', 'members:read', 'members:write', 'groups:read', 'groups:write', 'sync:read', 'metrics:read', 'admin'],
       response_types_supported: [],
       grant_types_supported: ['client_credentials'],
       token_endpoint_auth_methods_supported: AUTH_METHODS,

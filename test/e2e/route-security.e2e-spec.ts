@@ -25,6 +25,8 @@ describe('deny by default', () => {
       .map((route) => route.path);
     expect([...new Set(open)].sort()).toEqual([
       '/.well-known/oauth-authorization-server',
+      '/health/live',
+      '/health/ready',
       '/oauth/introspect',
       '/oauth/jwks',
       '/oauth/revoke',

@@ -9,6 +9,33 @@ import { createTestDatabase, type TestDatabase } from './test-database.js';
 export const ADMIN_CLIENT_ID = 'test-platform-admin';
 export const ADMIN_CLIENT_SECRET = `orgsync_cs_${randomBytes(32).toString('base64url')}`;
 
+/** Collects the log lines an app writes (a pino destination), for tests that read its logs. */
+export class LogCapture {
+  private readonly chunks: string[] = [];
+
+  write(chunk: string): void {
+    this.chunks.push(chunk);
+  }
+
+  /** Everything written, as written. */
+  text(): string {
+    return this.chunks.join('');
+  }
+
+  /** Every line, parsed (JSON format only). */
+  lines(): Record<string, unknown>[] {
+    return this.text()
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  }
+}
+
+export interface TestAppOptions {
+  /** Collect the app's log lines here (at LOG_LEVEL, default info) instead of writing none. */
+  readonly logs?: LogCapture;
+}
+
 export interface TestApp {
   readonly app: NestFastifyApplication;
   readonly config: AppConfig;
@@ -27,7 +54,11 @@ export interface TestApp {
  * another app) and leaves dropping it to the caller; its SECRETS_KEY must then
  * come in `env`, the same for every process using that database.
  */
-export async function startTestApp(env: Record<string, string> = {}, existingDatabase?: TestDatabase): Promise<TestApp> {
+export async function startTestApp(
+  env: Record<string, string> = {},
+  existingDatabase?: TestDatabase,
+  options: TestAppOptions = {},
+): Promise<TestApp> {
   const database = existingDatabase ?? (await createTestDatabase());
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -41,11 +72,13 @@ export async function startTestApp(env: Record<string, string> = {}, existingDat
       BOOTSTRAP_ADMIN_CLIENT_ID: ADMIN_CLIENT_ID,
       BOOTSTRAP_ADMIN_CLIENT_SECRET: ADMIN_CLIENT_SECRET,
       NODE_ENV: 'test',
+      // Quiet unless a test reads the logs; TEST_LOG_LEVEL=debug shows them when chasing a failure.
+      LOG_LEVEL: options.logs ? 'info' : (process.env.TEST_LOG_LEVEL ?? 'silent'),
       ...env,
     },
     database.dataDir,
   );
-  const app = await createApp(config, { logger: ['error', 'fatal'] });
+  const app = await createApp(config, { logDestination: options.logs });
   await app.listen(port, '127.0.0.1');
   return {
     app,

@@ -4,6 +4,7 @@ import type { ClientAuthRecord } from '../../clients/client-directory.js';
 import { OAuthError } from '../errors/oauth-error.js';
 import type { AuditEventInput, AuditLog } from '../../audit/audit-log.js';
 import type { ClientAuthenticator } from '../client-auth/client-authenticator.js';
+import type { TokenMetrics } from '../../metrics/token-metrics.js';
 import type { TokenGrant } from './grants/token-grant.js';
 import type { TokenRequest } from './token-request.js';
 import { TokenService } from './token.service.js';
@@ -32,13 +33,20 @@ describe('TokenService', () => {
   let grant: jest.Mocked<TokenGrant>;
   let service: TokenService;
   let audited: AuditEventInput[];
+  let metrics: jest.Mocked<Pick<TokenMetrics, 'issued' | 'refused'>>;
 
   beforeEach(() => {
     authenticator = { authenticate: jest.fn<ClientAuthenticator['authenticate']>().mockResolvedValue(client) };
     grant = { grantType: 'client_credentials', handle: jest.fn<TokenGrant['handle']>().mockResolvedValue(issued) };
     audited = [];
     const audit = { record: (event: AuditEventInput) => void audited.push(event) };
-    service = new TokenService(authenticator as unknown as ClientAuthenticator, audit as AuditLog, [grant]);
+    metrics = { issued: jest.fn<TokenMetrics['issued']>(), refused: jest.fn<TokenMetrics['refused']>() };
+    service = new TokenService(
+      authenticator as unknown as ClientAuthenticator,
+      audit as AuditLog,
+      [grant],
+      metrics as unknown as TokenMetrics,
+    );
   });
 
   it('authenticates the client, then runs its grant', async () => {
@@ -95,5 +103,28 @@ describe('TokenService', () => {
       }),
     ]);
     expect(JSON.stringify(audited)).not.toContain('"s"');
+  });
+
+  it('counts an issued token for the authenticated client', async () => {
+    await service.exchange(tokenRequest('client_credentials'));
+    expect(metrics.issued).toHaveBeenCalledWith(client);
+    expect(metrics.refused).not.toHaveBeenCalled();
+  });
+
+  it('counts a refusal before authentication without the claimed client', async () => {
+    authenticator.authenticate.mockRejectedValue(OAuthError.invalidClient());
+    await expect(service.exchange(tokenRequest('client_credentials'))).rejects.toBeInstanceOf(OAuthError);
+    expect(metrics.refused).toHaveBeenCalledWith('invalid_client', undefined);
+  });
+
+  it('counts a refusal after authentication with the client that authenticated', async () => {
+    await expect(service.exchange(tokenRequest('password'))).rejects.toBeInstanceOf(OAuthError);
+    expect(metrics.refused).toHaveBeenCalledWith('unsupported_grant_type', client);
+  });
+
+  it('counts an unexpected failure as server_error', async () => {
+    grant.handle.mockRejectedValue(new Error('database down'));
+    await expect(service.exchange(tokenRequest('client_credentials'))).rejects.toThrow('database down');
+    expect(metrics.refused).toHaveBeenCalledWith('server_error', client);
   });
 });

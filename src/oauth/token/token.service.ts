@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AuditLog } from '../../audit/audit-log.js';
 import type { ClientAuthRecord } from '../../clients/client-directory.js';
+import { TokenMetrics } from '../../metrics/token-metrics.js';
 import { ClientAuthenticator } from '../client-auth/client-authenticator.js';
 import { OAuthError } from '../errors/oauth-error.js';
 import type { IssuedAccessToken } from '../tokens/access-token.issuer.js';
@@ -24,6 +25,7 @@ export class TokenService {
     private readonly authenticator: ClientAuthenticator,
     private readonly audit: AuditLog,
     @Inject(TOKEN_GRANTS) grants: TokenGrant[],
+    private readonly metrics: TokenMetrics,
   ) {
     this.grants = new Map(grants.map((grant) => [grant.grantType, grant]));
   }
@@ -38,9 +40,12 @@ export class TokenService {
       }
       const issued = await grant.handle(request, client);
       this.auditOutcome(request, client, issued);
+      this.metrics.issued(client);
       return issued;
     } catch (error) {
       if (error instanceof OAuthError) this.auditOutcome(request, client, undefined, error);
+      // `client` is set only once it authenticated: a claimed client_id never becomes a label.
+      this.metrics.refused(error instanceof OAuthError ? error.error : 'server_error', client);
       throw error;
     }
   }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AppConfig } from '../../config/app-config.js';
@@ -13,6 +13,7 @@ import {
 } from '../connectors/sync-connector.js';
 import type { SyncConnectionEntity } from '../connections/sync-connection.entity.js';
 import { SyncConnectionsService } from '../connections/sync-connections.service.js';
+import { SyncMetrics } from '../../metrics/sync-metrics.js';
 import { emptyStats, type SyncRunEntity, type SyncRunMode, type SyncRunStats } from '../runs/sync-run.entity.js';
 import { SyncRunsRepository } from '../runs/sync-runs.repository.js';
 import { UpstreamHttp } from '../upstream/upstream-http.js';
@@ -50,6 +51,8 @@ export class SyncRunner {
     private readonly connections: SyncConnectionsService,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    // Absent in the CLI, which builds the runner (to queue runs) but never runs one, and serves no metrics.
+    @Optional() private readonly metrics?: SyncMetrics,
   ) {}
 
   async run(connection: SyncConnectionEntity, lease: Lease, run: SyncRunEntity, signal: AbortSignal): Promise<void> {
@@ -58,7 +61,8 @@ export class SyncRunner {
     const started = this.clock.now();
     try {
       const session = await this.open(connection);
-      const mode = this.modeFor(connection, session);
+      // A run queued as full (`orgsync sync run --full`) is full whatever the schedule says.
+      const mode = run.mode === 'full' ? 'full' : this.modeFor(connection, session);
       await this.runs.start(run, mode, started);
       const since =
         mode === 'incremental' && connection.watermark
@@ -86,8 +90,11 @@ export class SyncRunner {
         runsSinceFull: mode === 'full' ? 0 : connection.runsSinceFull + 1,
         ...(mode === 'full' ? { deletionsConfirmed: false } : {}),
       });
-      await this.runs.succeed(run.id, stats, pages, this.clock.now());
+      const finished = this.clock.now();
+      await this.runs.succeed(run.id, stats, pages, finished);
+      this.metrics?.runFinished(connection.id, 'succeeded', stats, started, finished);
     } catch (error) {
+      this.metrics?.runFinished(connection.id, 'failed', stats, started, this.clock.now());
       const reason = error instanceof Error ? error.message : String(error);
       this.logger.warn(`Sync run ${run.id} of connection ${connection.id} failed: ${reason}`);
       try {

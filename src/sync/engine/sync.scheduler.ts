@@ -1,15 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  type BeforeApplicationShutdown,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { AppConfig } from '../../config/app-config.js';
 import { Clock } from '../../common/clock.js';
 import { SyncRunsRepository } from '../runs/sync-runs.repository.js';
-import { SyncClaimsRepository } from './sync-claims.repository.js';
+import { type Lease, SyncClaimsRepository } from './sync-claims.repository.js';
 import { SyncRunner } from './sync-runner.js';
 
 const INTERVAL_NAME = 'sync-scheduler';
-const SHUTDOWN_GRACE_MS = 10_000;
+/** At most this long, and at most half of SHUTDOWN_GRACE_SECONDS, for runs to stop between pages before they are abandoned. */
+const MAX_RUN_STOP_MS = 10_000;
 
 /**
  * Thin on purpose: every poll interval it claims due connections through the
@@ -17,7 +24,7 @@ const SHUTDOWN_GRACE_MS = 10_000;
  * process's limit, and hands each to the runner. State lives in the database.
  */
 @Injectable()
-export class SyncScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('SyncScheduler');
   /** Identifies this process in leases, for operators reading the database. */
   readonly workerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -26,7 +33,7 @@ export class SyncScheduler implements OnApplicationBootstrap, OnApplicationShutd
    * new run of the same connection (its fencing token stops it at its next
    * write), and both stay ours to wait for and to abort until they end.
    */
-  private readonly inFlight = new Map<string, { done: Promise<void>; abort: AbortController }>();
+  private readonly inFlight = new Map<string, { done: Promise<void>; abort: AbortController; lease: Lease }>();
   private ticking: Promise<void> | undefined;
   private stopped = false;
 
@@ -62,11 +69,46 @@ export class SyncScheduler implements OnApplicationBootstrap, OnApplicationShutd
     while (this.inFlight.size > 0 || this.ticking) await Promise.all([this.ticking, ...[...this.inFlight.values()].map((r) => r.done)]);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** The IDs of the runs this process has under way (a shutdown that overran names them). */
+  runningRunIds(): string[] {
+    return [...this.inFlight.keys()];
+  }
+
+  /** Stops taking work as soon as shutdown begins, so runs wind down while the HTTP server drains. */
+  beforeApplicationShutdown(): void {
     this.stopped = true;
     if (this.registry.doesExist('interval', INTERVAL_NAME)) this.registry.deleteInterval(INTERVAL_NAME);
     for (const run of this.inFlight.values()) run.abort.abort();
-    await Promise.race([this.idle(), new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref())]);
+  }
+
+  /**
+   * Runs stop between pages and release their leases themselves. One stuck in
+   * an upstream request is abandoned after a while: its lease is released and
+   * the connection made due, so another replica takes it over at once instead
+   * of waiting for the lease to expire (and marks the run failed as it claims);
+   * the fencing token stops the run should it wake up before the process exits.
+   */
+  async onApplicationShutdown(): Promise<void> {
+    this.beforeApplicationShutdown();
+    const waitMs = Math.min(MAX_RUN_STOP_MS, (this.config.lifecycle.shutdownGraceSeconds * 1000) / 2);
+    const stopped = await Promise.race([
+      this.idle().then(() => true),
+      new Promise<false>((resolve) => setTimeout(() => resolve(false), waitMs).unref()),
+    ]);
+    if (!stopped) await this.abandonUnfinished();
+  }
+
+  private async abandonUnfinished(): Promise<void> {
+    const now = this.clock.now();
+    for (const [runId, { lease }] of this.inFlight) {
+      try {
+        // The run stays 'running' until the next worker claims the connection, which marks it failed as abandoned.
+        if (await this.claims.release(lease, { nextRunAt: now, updatedAt: now }))
+          this.logger.warn(`Sync run ${runId} did not stop in time; abandoned it and released connection ${lease.connectionId}.`);
+      } catch (error) {
+        this.logger.error(`Could not release connection ${lease.connectionId}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
   }
 
   private async claimAndStart(): Promise<void> {
@@ -80,7 +122,7 @@ export class SyncScheduler implements OnApplicationBootstrap, OnApplicationShutd
         (await this.runs.findQueued(connection.id)) ?? (await this.runs.queue(connection.id, connection.organizationId, 'schedule', now));
       const abort = new AbortController();
       const done = this.runner.run(connection, lease, run, abort.signal).finally(() => this.inFlight.delete(run.id));
-      this.inFlight.set(run.id, { done, abort });
+      this.inFlight.set(run.id, { done, abort, lease });
     }
   }
 }

@@ -36,6 +36,15 @@ export class SyncRunsRepository {
     return this.runs.findOne({ where: { connectionId, status: 'queued' }, order: { id: 'ASC' } });
   }
 
+  /**
+   * Makes a queued run a full listing (the runner honours a mode set before it
+   * starts); false when the run has already started, with the mode it chose.
+   */
+  async requestFull(runId: string): Promise<boolean> {
+    const result = await this.runs.update({ id: runId, status: 'queued' }, { mode: 'full' });
+    return (result.affected ?? 0) === 1;
+  }
+
   async start(run: SyncRunEntity, mode: SyncRunMode, at: Date): Promise<void> {
     Object.assign(run, { status: 'running', mode, startedAt: at });
     await this.runs.update({ id: run.id }, { status: 'running', mode, startedAt: at });

@@ -25,3 +25,8 @@ export class UpstreamAuthError extends UpstreamError {
     super(`The upstream token endpoint refused the request: ${oauthError}${description ? ` (${description})` : ''}.`, false, 400);
   }
 }
+
+/** An upstream's text with a credential of ours removed, should the upstream echo it back. */
+export function withoutSecret(text: string, secret: string): string {
+  return secret === '' ? text : text.replaceAll(secret, '[redacted]');
+}

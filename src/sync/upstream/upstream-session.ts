@@ -1,4 +1,4 @@
-import { UpstreamError } from './upstream-errors.js';
+import { UpstreamError, withoutSecret } from './upstream-errors.js';
 import type { UpstreamHttp } from './upstream-http.js';
 import type { UpstreamTokenClient } from './upstream-token-client.js';
 
@@ -24,7 +24,9 @@ export class UpstreamSession {
         this.tokens.invalidate(token);
         continue;
       }
-      if (status !== 200) throw new UpstreamError(`The upstream answered ${status}${describeScimError(body)}`, false, status);
+      // The upstream's own words end up in logs and in the run's recorded reason: never with our token in them.
+      if (status !== 200)
+        throw new UpstreamError(`The upstream answered ${status}${withoutSecret(describeScimError(body), token)}`, false, status);
       return body;
     }
   }

@@ -84,4 +84,13 @@ describe('UpstreamTokenClient', () => {
     await expect(client.accessToken()).rejects.toThrow(UpstreamAuthError);
     await expect(client.accessToken()).rejects.toThrow(`refused the request: ${error} (no)`);
   });
+
+  it('never repeats our secret when the upstream echoes it (the reason reaches logs and run records)', async () => {
+    request.mockResolvedValue({
+      status: 401,
+      body: { error: 'invalid_client', error_description: 'secret p@ss:w+rd is not valid' },
+      headers: new Headers(),
+    });
+    await expect(client.accessToken()).rejects.toThrow('refused the request: invalid_client (secret [redacted] is not valid)');
+  });
 });

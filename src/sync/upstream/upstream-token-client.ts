@@ -1,4 +1,4 @@
-import { UpstreamAuthError, UpstreamError } from './upstream-errors.js';
+import { UpstreamAuthError, UpstreamError, withoutSecret } from './upstream-errors.js';
 import type { UpstreamHttp } from './upstream-http.js';
 
 /** What the worker needs to obtain an upstream access token (RFC 6749 section 4.4), the secret in clear. */
@@ -57,7 +57,10 @@ export class UpstreamTokenClient {
     const fields = (body ?? {}) as Record<string, unknown>;
     if (status !== 200) {
       if (typeof fields.error === 'string') {
-        throw new UpstreamAuthError(fields.error, typeof fields.error_description === 'string' ? fields.error_description : undefined);
+        // The upstream's description reaches logs and the run's recorded reason: never with our secret echoed in it.
+        const description =
+          typeof fields.error_description === 'string' ? withoutSecret(fields.error_description, clientSecret) : undefined;
+        throw new UpstreamAuthError(withoutSecret(fields.error, clientSecret), description);
       }
       throw new UpstreamError(`The upstream token endpoint answered ${status}`, false, status);
     }

@@ -1,12 +1,5 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { jest } from '@jest/globals';
-import request from 'supertest';
 import { DataSource, In } from 'typeorm';
 import { type ScimUpstream, startScimUpstream } from '../../../examples/scim-upstream/scim-upstream.js';
 import { MemberEntity } from '../../../src/resources/members/member.entity.js';
@@ -16,7 +9,8 @@ import { SyncScheduler } from '../../../src/sync/engine/sync.scheduler.js';
 import { SyncRunEntity } from '../../../src/sync/runs/sync-run.entity.js';
 import { adminToken, basicAuthorization, createOrganization } from '../../support/factories.js';
 import { createSyncConnection } from '../../support/sync-factories.js';
-import { ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, freePort, startTestApp, type TestApp } from '../../support/test-app.js';
+import { compileOrgsync, killed, type OrgsyncChild, startOrgsyncChild } from '../../support/orgsync-process.js';
+import { ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, startTestApp, type TestApp } from '../../support/test-app.js';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.js';
 
 interface Run {
@@ -415,92 +409,6 @@ describe('a run that outlives its lease', () => {
     await expectEveryUserOnce(t.app.get(DataSource), connectionId, upstream);
   });
 });
-
-/**
- * orgsync compiled into a directory of its own, runnable with node: tsc with
- * the project's compiler options, from src/main.ts and what it imports (so
- * nothing else in the tree has to compile).
- */
-async function compileOrgsync(): Promise<{ main: string; remove(): Promise<void> }> {
-  const root = fileURLToPath(new URL('../../../', import.meta.url));
-  const dir = await mkdtemp(join(tmpdir(), 'orgsync-build-'));
-  const outDir = join(dir, 'out');
-  const tsconfig = {
-    extends: join(root, 'tsconfig.json'),
-    compilerOptions: {
-      types: ['node'],
-      typeRoots: [join(root, 'node_modules', '@types')],
-      rootDir: root,
-      outDir,
-      incremental: false,
-      sourceMap: false,
-    },
-    files: [join(root, 'src', 'main.ts')],
-    include: [],
-  };
-  await writeFile(join(dir, 'tsconfig.json'), JSON.stringify(tsconfig));
-  const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-  await promisify(execFile)(process.execPath, [tsc, '-p', join(dir, 'tsconfig.json')]).catch(async (error: { stdout?: string }) => {
-    await rm(dir, { recursive: true, force: true });
-    throw new Error(`Compiling orgsync failed:\n${error.stdout ?? String(error)}`);
-  });
-  // ES modules (package.json "type") that resolve their dependencies from the project.
-  await writeFile(join(outDir, 'package.json'), JSON.stringify({ type: 'module' }));
-  await symlink(join(root, 'node_modules'), join(outDir, 'node_modules'), 'dir');
-  return { main: join(outDir, 'src', 'main.js'), remove: () => rm(dir, { recursive: true, force: true }) };
-}
-
-interface OrgsyncChild {
-  readonly url: string;
-  readonly child: ChildProcess;
-  output(): string;
-  http(): ReturnType<typeof request>;
-}
-
-/** Starts compiled orgsync as a child process on `database` and waits until it answers. */
-async function startOrgsyncChild(main: string, database: TestDatabase, env: Record<string, string>): Promise<OrgsyncChild> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [main], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      NODE_ENV: 'test',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      ISSUER: url,
-      DATABASE_URL: database.url,
-      BOOTSTRAP_ADMIN_CLIENT_ID: ADMIN_CLIENT_ID,
-      BOOTSTRAP_ADMIN_CLIENT_SECRET: ADMIN_CLIENT_SECRET,
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  try {
-    await waitFor(
-      'orgsync (child process) to answer',
-      async () => {
-        if (child.exitCode !== null) throw new Error(`orgsync exited with code ${child.exitCode}`);
-        return (await fetch(`${url}/.well-known/oauth-authorization-server`).catch(() => undefined))?.ok;
-      },
-      60_000,
-    );
-  } catch (error) {
-    child.kill('SIGKILL');
-    throw new Error(`${(error as Error).message}\n\norgsync's output:\n${output}`, { cause: error });
-  }
-  return { url, child, output: () => output, http: () => request(url) };
-}
-
-function killed(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
-}
 
 /**
  * A worker killed in the middle of a run (SIGKILL: no shutdown hook, no

@@ -51,7 +51,7 @@ export class SyncRunResponse {
     type: String,
     enum: ['full', 'incremental'],
     nullable: true,
-    description: 'A full listing or the changes since the watermark; null until the run has started.',
+    description: 'A full listing or the changes since the watermark; null until the run has started, unless a full run was asked for.',
   })
   mode!: string | null;
 

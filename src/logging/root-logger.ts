@@ -1,0 +1,79 @@
+import { type DestinationStream, type Logger, type LoggerOptions, pino } from 'pino';
+import { prettyFactory } from 'pino-pretty';
+import type { LoggingConfig } from '../config/app-config.js';
+import { REDACTED, redactedPaths, scrubSecrets } from './log-redaction.js';
+
+/** The label of the request ID on every request-scoped line (Fastify's request.log and Nest's Logger alike). */
+export const REQUEST_ID_KEY = 'requestId';
+
+/**
+ * The one pino logger of the HTTP process: Fastify logs requests with it and
+ * Nest's Logger writes to it (PinoNestLogger). `destination` replaces stdout;
+ * tests pass a stream that collects the lines.
+ *
+ * Writes are synchronous (pino.destination's default), so the lines written
+ * just before a crash or an exit are not lost in a buffer.
+ */
+export function createRootLogger(config: LoggingConfig, destination?: DestinationStream): Logger {
+  const verbose = config.level === 'debug' || config.level === 'trace';
+  const options: LoggerOptions = {
+    level: config.level,
+    timestamp: pino.stdTimeFunctions.isoTime,
+    // "level":"info" rather than 30: readable without pino's table, and what most log shippers expect.
+    formatters: { level: (label) => ({ level: label }) },
+    redact: { paths: redactedPaths(), censor: REDACTED },
+    // Serializers choose fields instead of copying objects: a request line never carries a body, headers or a query.
+    serializers: {
+      req: (request: { method?: string; url?: string }) => ({ method: request.method, path: pathWithoutQuery(request.url) }),
+      res: (reply: { statusCode?: number }) => ({ statusCode: reply.statusCode }),
+      err: (error: unknown) => describeError(error, verbose),
+    },
+    hooks: {
+      // Messages are free text, which `redact` cannot see into.
+      logMethod(args, method) {
+        method.apply(this, args.map((arg) => (typeof arg === 'string' ? scrubSecrets(arg) : arg)) as Parameters<typeof method>);
+      },
+    },
+  };
+  return pino(options, config.format === 'pretty' ? prettyStream(destination) : (destination ?? pino.destination({ dest: 1, sync: true })));
+}
+
+/**
+ * pino-pretty's formatter, run in this process on each line, rather than a
+ * pino transport: a transport runs in a worker thread, which a development
+ * server does not need and which can drop the last lines on a fast exit.
+ * pino-pretty is a runtime dependency because `npm start` runs in
+ * development (the default NODE_ENV), where this format is the default.
+ */
+function prettyStream(destination: DestinationStream | undefined): DestinationStream {
+  const format = prettyFactory({
+    colorize: destination === undefined && process.stdout.isTTY === true,
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname,context',
+    messageFormat: '{if context}[{context}] {end}{msg}',
+    singleLine: true,
+  });
+  const out = destination ?? pino.destination({ dest: 1, sync: true });
+  return { write: (line: string) => out.write(format(line)) };
+}
+
+/** The path of a URL or request target, never its query, which may carry parameters nobody should read in a log. */
+export function pathWithoutQuery(url: string | undefined): string | undefined {
+  return url === undefined ? undefined : url.split('?', 1)[0];
+}
+
+/**
+ * An error as a log field: its class, code and message, scrubbed of anything
+ * shaped like a secret; the stack only at debug and trace. Never the error's
+ * other properties, which can hold a query's parameters or a request's body.
+ */
+function describeError(error: unknown, withStack: boolean): Record<string, unknown> {
+  if (!(error instanceof Error)) return { message: scrubSecrets(String(error)) };
+  const code = (error as { code?: unknown }).code;
+  return {
+    type: error.name,
+    message: scrubSecrets(error.message),
+    ...(typeof code === 'string' || typeof code === 'number' ? { code } : {}),
+    ...(withStack && error.stack ? { stack: scrubSecrets(error.stack) } : {}),
+  };
+}

@@ -1,0 +1,20 @@
+import { jest } from '@jest/globals';
+import type { UpstreamHttp } from './upstream-http.js';
+import { UpstreamSession } from './upstream-session.js';
+import type { UpstreamTokenClient } from './upstream-token-client.js';
+
+describe('UpstreamSession', () => {
+  it('never repeats our bearer token when the upstream echoes it in a SCIM error (the reason reaches logs and run records)', async () => {
+    const tokens = { accessToken: jest.fn(async () => 'opaque-upstream-token'), invalidate: jest.fn() };
+    const request = jest.fn<UpstreamHttp['request']>().mockResolvedValue({
+      status: 403,
+      body: { scimType: 'forbidden', detail: 'token opaque-upstream-token may not read Users' },
+      headers: new Headers(),
+    });
+    const session = new UpstreamSession(tokens as unknown as UpstreamTokenClient, { request } as unknown as UpstreamHttp);
+
+    await expect(session.getJson('https://idp.test/scim/Users')).rejects.toThrow(
+      'The upstream answered 403: forbidden, token [redacted] may not read Users',
+    );
+  });
+});
