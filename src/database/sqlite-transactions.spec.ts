@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { InitialSchema1763780000000 } from './migrations/1763780000000-InitialSchema.js';
 import { SettingEntity } from './setting.entity.js';
 import { serializeSqliteTransactions } from './sqlite-transactions.js';
 
@@ -22,7 +23,14 @@ function openTransaction(dataSource: DataSource, name: string, outcome: 'commit'
 describe('serializeSqliteTransactions', () => {
   let dataSource: DataSource;
   beforeEach(async () => {
-    dataSource = new DataSource({ type: 'better-sqlite3', database: ':memory:', entities: [SettingEntity], synchronize: true });
+    // The schema comes from the real first migration (which creates settings), never from synchronize.
+    dataSource = new DataSource({
+      type: 'better-sqlite3',
+      database: ':memory:',
+      entities: [SettingEntity],
+      migrations: [InitialSchema1763780000000],
+      migrationsRun: true,
+    });
     serializeSqliteTransactions(dataSource);
     await dataSource.initialize();
   });
