@@ -46,7 +46,26 @@ describe('AppConfig.fromEnvironment', () => {
     expect(AppConfig.fromEnvironment({ DATABASE_URL: 'postgres://u:p@db:5432/orgsync' }, cwd).database).toEqual({
       kind: 'postgres',
       url: 'postgres://u:p@db:5432/orgsync',
+      poolSize: 10,
     });
+  });
+
+  it('reads the PostgreSQL pool size and refuses one out of range', () => {
+    const env = { DATABASE_URL: 'postgres://u:p@db:5432/orgsync' };
+    expect(AppConfig.fromEnvironment({ ...env, DATABASE_POOL_SIZE: '25' }, cwd).database).toMatchObject({ poolSize: 25 });
+    expect(() => AppConfig.fromEnvironment({ ...env, DATABASE_POOL_SIZE: '1' }, cwd)).toThrow(
+      'DATABASE_POOL_SIZE must be a whole number between 2 and 100',
+    );
+  });
+
+  it('runs both roles by default; ROLE=api turns the sync worker off, ROLE=worker cannot have it off', () => {
+    expect(AppConfig.fromEnvironment({}, cwd)).toMatchObject({ role: 'both', sync: { enabled: true } });
+    expect(AppConfig.fromEnvironment({ ROLE: 'api' }, cwd)).toMatchObject({ role: 'api', sync: { enabled: false } });
+    expect(AppConfig.fromEnvironment({ ROLE: 'worker' }, cwd)).toMatchObject({ role: 'worker', sync: { enabled: true } });
+    expect(() => AppConfig.fromEnvironment({ ROLE: 'worker', SYNC_ENABLED: 'false' }, cwd)).toThrow(
+      'ROLE=worker runs the sync worker; it cannot have SYNC_ENABLED=false',
+    );
+    expect(() => AppConfig.fromEnvironment({ ROLE: 'scheduler' }, cwd)).toThrow('ROLE must be one of api, worker, both');
   });
 
   it('never shows a database password in its description', () => {

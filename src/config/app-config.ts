@@ -1,5 +1,12 @@
 import { type DatabaseConfig, dataDirectoryFor, parseDatabaseUrl } from './database-url.js';
-import { ConfigurationError, type LogFormat, type LogLevel, type SigningAlgorithm, validateEnvironment } from './environment.js';
+import {
+  ConfigurationError,
+  type LogFormat,
+  type LogLevel,
+  type ProcessRole,
+  type SigningAlgorithm,
+  validateEnvironment,
+} from './environment.js';
 
 export interface HttpConfig {
   readonly host: string;
@@ -16,7 +23,10 @@ export interface OAuthConfig {
 }
 
 export interface SyncConfig {
-  /** Whether this process runs the scheduler (a manual run is still recorded, for another process to take). */
+  /**
+   * Whether this process runs the scheduler (a manual run is still recorded, for another process to take).
+   * Off when ROLE=api.
+   */
   readonly enabled: boolean;
   readonly pollIntervalMs: number;
   readonly maxConcurrentRuns: number;
@@ -107,6 +117,8 @@ export class AppConfig {
     readonly lifecycle: LifecycleConfig = DEFAULT_LIFECYCLE,
     readonly metrics: MetricsConfig = DEFAULT_METRICS,
     readonly logging: LoggingConfig = DEFAULT_LOGGING,
+    /** api: HTTP APIs only; worker: the sync worker with health and metrics only; both: everything. */
+    readonly role: ProcessRole = 'both',
   ) {}
 
   static fromEnvironment(env: Record<string, string | undefined>, cwd = process.cwd()): AppConfig {
@@ -118,7 +130,11 @@ export class AppConfig {
     if (vars.RATE_LIMIT_STORE === 'redis' && !vars.REDIS_URL) {
       throw new ConfigurationError('Invalid configuration:\n  - RATE_LIMIT_STORE=redis needs REDIS_URL');
     }
-    const database = parseDatabaseUrl(vars.DATABASE_URL, cwd);
+    const database = parseDatabaseUrl(vars.DATABASE_URL, cwd, vars.DATABASE_POOL_SIZE);
+    const role = vars.ROLE ?? 'both';
+    if (role === 'worker' && vars.SYNC_ENABLED === 'false') {
+      throw new ConfigurationError('Invalid configuration:\n  - ROLE=worker runs the sync worker; it cannot have SYNC_ENABLED=false');
+    }
     const metrics = metricsConfig(vars.METRICS_ACCESS, vars.METRICS_PORT, port);
     return new AppConfig(
       { host: vars.HOST ?? '0.0.0.0', port },
@@ -137,7 +153,7 @@ export class AppConfig {
       environment,
       {
         ...DEFAULT_SYNC,
-        enabled: vars.SYNC_ENABLED !== 'false',
+        enabled: role !== 'api' && vars.SYNC_ENABLED !== 'false',
         pollIntervalMs: vars.SYNC_POLL_INTERVAL_MS ?? DEFAULT_SYNC.pollIntervalMs,
         maxConcurrentRuns: vars.SYNC_MAX_CONCURRENT_RUNS ?? DEFAULT_SYNC.maxConcurrentRuns,
         httpTimeoutMs: vars.SYNC_HTTP_TIMEOUT_MS ?? DEFAULT_SYNC.httpTimeoutMs,
@@ -166,6 +182,7 @@ export class AppConfig {
         // Readable on a developer's terminal; one JSON object per line wherever logs are collected.
         format: vars.LOG_FORMAT ?? (environment === 'development' ? 'pretty' : 'json'),
       },
+      role,
     );
   }
 
@@ -185,6 +202,7 @@ export class AppConfig {
         | 'lifecycle'
         | 'metrics'
         | 'logging'
+        | 'role'
       >
     >,
   ): AppConfig {
@@ -201,6 +219,7 @@ export class AppConfig {
       overrides.lifecycle ?? this.lifecycle,
       overrides.metrics ?? this.metrics,
       overrides.logging ?? this.logging,
+      overrides.role ?? this.role,
     );
   }
 }

@@ -23,6 +23,10 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 export const LOG_FORMATS = ['json', 'pretty'] as const;
 export type LogFormat = (typeof LOG_FORMATS)[number];
 
+/** What one replica does: serve the HTTP APIs, run the sync worker, or both (the default). */
+export const PROCESS_ROLES = ['api', 'worker', 'both'] as const;
+export type ProcessRole = (typeof PROCESS_ROLES)[number];
+
 export const SIGNING_ALGORITHMS = ['ES256', 'RS256'] as const;
 export type SigningAlgorithm = (typeof SIGNING_ALGORITHMS)[number];
 
@@ -67,6 +71,17 @@ export class EnvironmentVariables {
     message: 'DATABASE_URL must be sqlite:<path> or a postgres:// URL',
   })
   DATABASE_URL?: string;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'DATABASE_POOL_SIZE must be a whole number between 2 and 100' })
+  @Min(2, { message: 'DATABASE_POOL_SIZE must be a whole number between 2 and 100' })
+  @Max(100, { message: 'DATABASE_POOL_SIZE must be a whole number between 2 and 100' })
+  DATABASE_POOL_SIZE?: number;
+
+  @IsOptional()
+  @IsIn(PROCESS_ROLES, { message: `ROLE must be one of ${PROCESS_ROLES.join(', ')}` })
+  ROLE?: ProcessRole;
 
   @IsOptional()
   @Type(() => Number)

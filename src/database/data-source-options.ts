@@ -34,6 +34,6 @@ export function buildDataSourceOptions(config: AppConfig): DataSourceOptions {
     ...common,
     type: 'postgres',
     url: config.database.url,
-    extra: { max: 10, connectionTimeoutMillis: 5000 },
+    extra: { max: config.database.poolSize, connectionTimeoutMillis: 5000 },
   };
 }

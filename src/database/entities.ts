@@ -13,6 +13,7 @@ import { IdempotencyRecordEntity } from '../resources/shared/idempotency-record.
 import { SettingEntity } from './setting.entity.js';
 import { SyncConnectionEntity } from '../sync/connections/sync-connection.entity.js';
 import { SyncRunEntity } from '../sync/runs/sync-run.entity.js';
+import { UpstreamTokenEntity } from '../sync/upstream/upstream-token.entity.js';
 
 /** Every entity, for the DataSource shared by the app, the CLI and the typeorm CLI. */
 export const ENTITIES = [
@@ -31,4 +32,5 @@ export const ENTITIES = [
   UsedAssertionEntity,
   AuditEventEntity,
   RateLimitCounterEntity,
+  UpstreamTokenEntity,
 ];

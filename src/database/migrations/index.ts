@@ -3,6 +3,7 @@ import { MembersAndGroups1763790000000 } from './1763790000000-MembersAndGroups.
 import { SyncConnections1763800000000 } from './1763800000000-SyncConnections.js';
 import { SecurityLifecycle1763810000000 } from './1763810000000-SecurityLifecycle.js';
 import { RateLimits1763820000000 } from './1763820000000-RateLimits.js';
+import { ScaleOut1763830000000 } from './1763830000000-ScaleOut.js';
 
 /** Every migration in order. Landed migrations are never edited: add a new one. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   SyncConnections1763800000000,
   SecurityLifecycle1763810000000,
   RateLimits1763820000000,
+  ScaleOut1763830000000,
 ];

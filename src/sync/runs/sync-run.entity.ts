@@ -54,6 +54,13 @@ export class SyncRunEntity {
   @Column({ type: 'text', nullable: true })
   error!: string | null;
 
+  /**
+   * JSON SyncCheckpoint: where the listing stood after the last committed page.
+   * A replica that takes over a dead one's run resumes from here. Null before the first page.
+   */
+  @Column({ type: 'text', nullable: true })
+  checkpoint!: string | null;
+
   @Column({ name: 'queued_at', type: TIMESTAMP_COLUMN })
   queuedAt!: Date;
 

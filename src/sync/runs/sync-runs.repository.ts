@@ -24,6 +24,7 @@ export class SyncRunsRepository {
       stats: JSON.stringify(emptyStats()),
       pages: 0,
       error: null,
+      checkpoint: null,
       queuedAt: at,
       startedAt: null,
       finishedAt: null,
