@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig, type BootstrapAdminConfig } from '../config/app-config.js';
 import { ADMIN_SCOPE } from '../common/scopes.js';
+import { StartupLock } from '../database/startup-lock.js';
 import { OrganizationsRepository } from '../organizations/organizations.repository.js';
 import { OrganizationsService } from '../organizations/organizations.service.js';
 import { ClientDirectory } from './client-directory.js';
@@ -10,7 +11,10 @@ import { ClientsService } from './clients.service.js';
 /**
  * With BOOTSTRAP_ADMIN_CLIENT_ID and _SECRET set, a fresh install can be driven
  * over HTTP alone: start-up makes sure that platform admin client exists, holds
- * the admin scope and accepts exactly that secret.
+ * the admin scope and accepts exactly that secret. Replicas starting together
+ * do it one at a time (StartupLock), so the first creates the client and its
+ * platform organization and the others find them: never two platform
+ * organizations, never a failed start on the unique client id.
  */
 @Injectable()
 export class BootstrapAdminService implements OnApplicationBootstrap {
@@ -23,13 +27,17 @@ export class BootstrapAdminService implements OnApplicationBootstrap {
     private readonly clients: ClientsService,
     private readonly directory: ClientDirectory,
     private readonly hasher: ClientSecretHasher,
+    private readonly startupLock: StartupLock,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    if (this.config.bootstrapAdmin) await this.ensure(this.config.bootstrapAdmin);
+    const bootstrapAdmin = this.config.bootstrapAdmin;
+    if (bootstrapAdmin) await this.startupLock.run('bootstrap-admin', () => this.ensure(bootstrapAdmin));
   }
 
   async ensure({ clientId, clientSecret }: BootstrapAdminConfig): Promise<void> {
+    // Read what the replica that held the lock before us committed, not a cached view from before the wait.
+    this.directory.invalidate(clientId);
     const existing = await this.directory.find(clientId);
     if (!existing) {
       const platform =

@@ -132,6 +132,23 @@ describe('orgsync doctor', () => {
         await dataSource.query(`INSERT INTO migrations (timestamp, name) VALUES (${last!.name.slice(-13)}, '${last!.name}')`);
       }
     });
+
+    it('fails naming the migrations of a newer orgsync, which the server and the CLI refuse to start on', async () => {
+      const dataSource = t.app.get(DataSource);
+      await dataSource.query(`INSERT INTO migrations (timestamp, name) VALUES (4102444800000, 'FromTheFuture4102444800000')`);
+      try {
+        const result = await runOrgsync(['--json', 'doctor'], cli.env);
+        expect(result.code).toBe(1);
+        expect(statusOf(checksOf(result), 'migrations')).toEqual({
+          check: 'migrations',
+          status: 'fail',
+          detail:
+            'the database schema is newer than this orgsync (FromTheFuture4102444800000); run that newer version, or restore a backup from before the upgrade',
+        });
+      } finally {
+        await dataSource.query(`DELETE FROM migrations WHERE name = 'FromTheFuture4102444800000'`);
+      }
+    });
   });
 
   it('fails with a clear message, never the password, when PostgreSQL is unreachable', async () => {

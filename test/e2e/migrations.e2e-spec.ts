@@ -3,6 +3,12 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../../src/config/app-config.js';
 import { buildDataSourceOptions } from '../../src/database/data-source-options.js';
 import { MIGRATIONS } from '../../src/database/migrations/index.js';
+import { SettingEntity } from '../../src/database/setting.entity.js';
+import { SigningKeyEntity } from '../../src/oauth/keys/signing-key.entity.js';
+import { OrganizationEntity } from '../../src/organizations/organization.entity.js';
+import { runOrgsync } from '../cli/cli-harness.js';
+import { compileOrgsync, startOrgsyncChild } from '../support/orgsync-process.js';
+import { LogCapture, startTestApp } from '../support/test-app.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 describe('migrations', () => {
@@ -51,5 +57,94 @@ describe('migrations', () => {
         'signing_keys',
       ]);
     expect(tables).toEqual([]);
+  });
+});
+
+/**
+ * A database migrated by a newer orgsync (a rollback of the image, say) holds
+ * migrations this build does not know. Start-up refuses it, server and CLI
+ * alike, before changing anything: not even this build's own pending migration runs.
+ */
+describe('a database migrated by a newer orgsync', () => {
+  const FUTURE_MIGRATION = 'FromTheFuture4102444800000';
+  const secretsKey = randomBytes(32).toString('hex');
+  const refusal = new RegExp(
+    `^The database schema is newer than this orgsync: .*\\(${FUTURE_MIGRATION}\\).*newer orgsync version.*backup`,
+    's',
+  );
+  let database: TestDatabase;
+  let dataSource: DataSource;
+  let build: Awaited<ReturnType<typeof compileOrgsync>> | undefined;
+
+  /** What start-up could have changed: the migrations table, this build's last migration, anything written at start-up. */
+  const snapshot = async () => {
+    const runner = dataSource.createQueryRunner();
+    try {
+      return {
+        migrations: ((await dataSource.query('SELECT name FROM migrations ORDER BY name')) as Array<{ name: string }>).map(
+          (row) => row.name,
+        ),
+        upstreamTokensTable: await runner.hasTable('upstream_tokens'),
+        checkpointColumn: await runner.hasColumn('sync_runs', 'checkpoint'),
+        settings: await dataSource.getRepository(SettingEntity).count(),
+        organizations: await dataSource.getRepository(OrganizationEntity).count(),
+        signingKeys: await dataSource.getRepository(SigningKeyEntity).count(),
+      };
+    } finally {
+      await runner.release();
+    }
+  };
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const config = AppConfig.fromEnvironment({ DATABASE_URL: database.url, SECRETS_KEY: secretsKey }, database.dataDir);
+    // Everything but this build's last migration, which is still pending, and then a migration only a newer build knows.
+    dataSource = new DataSource({ ...buildDataSourceOptions(config), migrations: MIGRATIONS.slice(0, -1) });
+    await dataSource.initialize();
+    await dataSource.runMigrations({ transaction: 'each' });
+    await dataSource.query(`INSERT INTO migrations (timestamp, name) VALUES (4102444800000, '${FUTURE_MIGRATION}')`);
+    build = await compileOrgsync();
+  }, 180_000);
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await database?.drop();
+    await build?.remove();
+  });
+
+  it('stops the server at start-up with a message naming the unknown migration, without retrying, and changes nothing', async () => {
+    const before = await snapshot();
+    const logs = new LogCapture();
+
+    await expect(startTestApp({ SECRETS_KEY: secretsKey }, database, { logs })).rejects.toThrow(refusal);
+
+    // Not mistaken for a database that is still starting: no connection retries first.
+    expect(logs.text()).not.toContain('Unable to connect to the database');
+    expect(await snapshot()).toEqual(before);
+    expect(before).toMatchObject({ upstreamTokensTable: false, checkpointColumn: false, settings: 0, organizations: 0 });
+  });
+
+  it('makes the server process print the message and exit 1', async () => {
+    const started = startOrgsyncChild(build!.main, database, { SECRETS_KEY: secretsKey });
+
+    const failure = await started.then(
+      () => new Error('orgsync started on a newer schema'),
+      (error: Error) => error,
+    );
+
+    expect(failure.message).toContain('orgsync exited with code 1');
+    expect(failure.message).toMatch(new RegExp(`The database schema is newer than this orgsync: .*${FUTURE_MIGRATION}`));
+    expect(failure.message).not.toContain('Unable to connect to the database');
+  });
+
+  it('makes every CLI command exit 1 with the message on stderr, and changes nothing', async () => {
+    const before = await snapshot();
+
+    const result = await runOrgsync(['orgs', 'list'], { DATABASE_URL: database.url, SECRETS_KEY: secretsKey, NODE_ENV: 'test' });
+
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(refusal);
+    expect(result.stderr).not.toContain('Unable to connect to the database');
+    expect(await snapshot()).toEqual(before);
   });
 });

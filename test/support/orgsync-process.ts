@@ -1,21 +1,53 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import request from 'supertest';
 import { ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, freePort } from './test-app.js';
 import type { TestDatabase } from './test-database.js';
 
+/** Where compiled builds are kept between test files (and runs): one per state of the sources. */
+const BUILD_CACHE = fileURLToPath(new URL('../../node_modules/.cache/orgsync-test-build/', import.meta.url));
+/** A lock older than this was left by a test process that died while compiling. */
+const STALE_LOCK_MS = 5 * 60_000;
+/** Builds of other source states are deleted once this old (a test run still using one has long finished). */
+const OLD_BUILD_MS = 60 * 60_000;
+
 /**
- * orgsync compiled into a directory of its own, runnable with node: tsc with
- * the project's compiler options, from src/main.ts and what it imports (so
- * nothing else in the tree has to compile).
+ * orgsync compiled once for every test file that runs it as a child process:
+ * tsc with the project's compiler options, from src/main.ts and what it imports
+ * (so nothing else in the tree has to compile). The build is keyed by a digest
+ * of the sources, so an edit makes a new one; test files running in parallel
+ * wait for the one compiling instead of each compiling its own.
  */
 export async function compileOrgsync(): Promise<{ main: string; remove(): Promise<void> }> {
   const root = fileURLToPath(new URL('../../', import.meta.url));
-  const dir = await mkdtemp(join(tmpdir(), 'orgsync-build-'));
+  const dir = join(BUILD_CACHE, await sourceDigest(root));
+  const main = join(dir, 'out', 'src', 'main.js');
+  // The cached build outlives the test file: there is nothing for it to remove.
+  const build = { main, remove: () => Promise.resolve() };
+  for (const deadline = Date.now() + 2 * STALE_LOCK_MS; Date.now() < deadline;) {
+    if (await exists(join(dir, 'complete'))) return build;
+    if (await takeLock(`${dir}.lock`)) {
+      try {
+        await compileInto(root, dir);
+        await writeFile(join(dir, 'complete'), '');
+        await pruneOtherBuilds(dir);
+        return build;
+      } finally {
+        await rm(`${dir}.lock`, { recursive: true, force: true });
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`Gave up waiting for another test process to compile orgsync into ${dir}.`);
+}
+
+async function compileInto(root: string, dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
   const outDir = join(dir, 'out');
   const tsconfig = {
     extends: join(root, 'tsconfig.json'),
@@ -39,7 +71,59 @@ export async function compileOrgsync(): Promise<{ main: string; remove(): Promis
   // ES modules (package.json "type") that resolve their dependencies from the project.
   await writeFile(join(outDir, 'package.json'), JSON.stringify({ type: 'module' }));
   await symlink(join(root, 'node_modules'), join(outDir, 'node_modules'), 'dir');
-  return { main: join(outDir, 'src', 'main.js'), remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** A digest of everything the build depends on: the sources, the compiler options and the dependencies' versions. */
+async function sourceDigest(root: string): Promise<string> {
+  const hash = createHash('sha256');
+  const files = (await readdir(join(root, 'src'), { recursive: true }))
+    .filter((name) => name.endsWith('.ts'))
+    .sort()
+    .map((name) => join(root, 'src', name));
+  for (const file of [join(root, 'tsconfig.json'), join(root, 'package-lock.json'), ...files]) {
+    hash
+      .update(file)
+      .update('\0')
+      .update(await readFile(file))
+      .update('\0');
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
+/** mkdir is atomic: exactly one process creates the directory. A stale lock is broken. */
+async function takeLock(lock: string): Promise<boolean> {
+  await mkdir(dirname(lock), { recursive: true });
+  try {
+    await mkdir(lock);
+    return true;
+  } catch {
+    const age = await stat(lock).then(
+      (info) => Date.now() - info.mtimeMs,
+      () => 0,
+    );
+    if (age > STALE_LOCK_MS) await rm(lock, { recursive: true, force: true });
+    return false;
+  }
+}
+
+/** Builds of earlier states of the sources, no longer used by anything running. */
+async function pruneOtherBuilds(current: string): Promise<void> {
+  for (const name of await readdir(BUILD_CACHE)) {
+    const path = join(BUILD_CACHE, name);
+    if (path === current || name.endsWith('.lock')) continue;
+    const age = await stat(path).then(
+      (info) => Date.now() - info.mtimeMs,
+      () => 0,
+    );
+    if (age > OLD_BUILD_MS) await rm(path, { recursive: true, force: true });
+  }
+}
+
+function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 export interface OrgsyncChild {

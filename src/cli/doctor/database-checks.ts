@@ -79,11 +79,15 @@ async function checkMigrations(dataSource: DataSource, config: AppConfig): Promi
   const applied = new Set(((await dataSource.query('SELECT name FROM migrations')) as Array<{ name: string }>).map((row) => row.name));
   const pending = known.filter((name) => !applied.has(name));
   const unknown = [...applied].filter((name) => !known.includes(name));
+  // The server and the CLI refuse to start on such a schema (src/database/migration-plan.ts).
+  if (unknown.length > 0)
+    return fail(
+      'migrations',
+      `the database schema is newer than this orgsync (${unknown.join(', ')}); run that newer version, or restore a backup from before the upgrade`,
+    );
   if (pending.length > 0) {
     return fail('migrations', `pending: ${pending.join(', ')}; a server start (or any other orgsync command) applies them`);
   }
-  if (unknown.length > 0)
-    return warn('migrations', `the database has migrations this version does not know: ${unknown.join(', ')} (a newer orgsync?)`);
   return ok('migrations', `all ${known.length} applied`);
 }
 
