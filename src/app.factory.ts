@@ -3,6 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module.js';
+import { servesApis } from './app-roles.js';
 import type { AppConfig } from './config/app-config.js';
 import { ProblemDetailsFilter } from './common/http/problem-details.filter.js';
 import { problemValidationPipe } from './common/http/validation.pipe.js';
@@ -70,14 +71,14 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   if (config.metrics.access !== 'off') registerHttpMetrics(fastify, app.get(HttpMetrics));
   // Order matters: onRequest hooks run as added, and a request the rate limit refuses must still carry the headers.
   await registerSecurityHeaders(app, { hsts: servedOverHttps(config), docsPath: DOCS_PATH });
-  registerOAuthAddressLimit(
-    fastify,
-    app.get(OAuthRateLimits),
-    OAUTH_FORM_PATHS.map((path) => `/${path}`),
-  );
-  const oauthPaths = OAUTH_FORM_PATHS.map((path) => `/${path}`);
+  // A worker has no OAuth endpoint: there, /oauth/token is a plain 404 problem like any unknown path.
+  const apis = servesApis(config.role);
+  const formPaths = OAUTH_FORM_PATHS.map((path) => `/${path}`);
+  const oauthPaths = apis ? formPaths : [];
+  if (apis) registerOAuthAddressLimit(fastify, app.get(OAuthRateLimits), oauthPaths);
   registerNulInUrlRefusal(fastify, oauthPaths);
-  registerBodyParsers(fastify, oauthPaths);
+  // Every role: Fastify parses the body of an unrouted request too, and a form posted to a worker's /oauth/token must meet its 404, not a 415.
+  registerBodyParsers(fastify, formPaths);
   registerResponseHeaders(fastify);
   const shutdown = app.get(ShutdownState);
   // A response sent while draining closes its connection, so the server can close without waiting out keep-alive timeouts.
@@ -85,10 +86,10 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     if (shutdown.isDraining && request.raw.httpVersionMajor === 1) void reply.header('connection', 'close');
   });
   const oauthErrors = new OAuthErrorFilter();
-  app.useGlobalFilters(new ProblemDetailsFilter(OAUTH_FORM_PATHS.map((path) => ({ path: `/${path}`, filter: oauthErrors }))));
+  app.useGlobalFilters(new ProblemDetailsFilter(oauthPaths.map((path) => ({ path, filter: oauthErrors }))));
   app.useGlobalPipes(problemValidationPipe());
-  // Before init: Swagger UI and the document are Fastify routes, which Fastify accepts only until it is ready.
-  setupOpenApi(app, config);
+  // Before init: Swagger UI and the document are Fastify routes, which Fastify accepts only until it is ready. A worker documents no API.
+  if (apis) setupOpenApi(app, config);
   // Exit 0 once the shutdown is done, rather than dying of the re-raised signal; main.ts bounds how long it may take.
   app.enableShutdownHooks([], { useProcessExit: true });
   return app;

@@ -13,7 +13,7 @@ async function bootstrap(): Promise<void> {
   bindShutdownDeadline(app, config.lifecycle.shutdownGraceSeconds, logger);
   await app.listen(config.http.port, config.http.host);
   logger.log(
-    `Listening on ${config.security.tls ? 'https' : 'http'}://${config.http.host}:${config.http.port} with ${describeDatabase(config.database)}; issuer ${config.oauth.issuer}`,
+    `Listening on ${config.security.tls ? 'https' : 'http'}://${config.http.host}:${config.http.port} with ${describeDatabase(config.database)}; issuer ${config.oauth.issuer}; role ${config.role}`,
   );
 }
 

@@ -10,8 +10,8 @@ import { AuditRetention } from './audit-retention.js';
 /**
  * The audit log, available to every module that changes something worth
  * auditing, and its reading and pruning for the admin API and the CLI. The
- * HTTP-only parts (the admin route, the request context, the retention
- * schedule) are in AuditServerModule.
+ * server-only parts are apart: the request context and the retention schedule
+ * in AuditServerModule (every role), the admin route in AuditApiModule.
  */
 @Global()
 @Module({

@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { OrganizationsModule } from '../organizations/organizations.module.js';
-import { AdminClientsController } from './admin-clients.controller.js';
 import { BootstrapAdminService } from './bootstrap-admin.service.js';
 import { ClientDirectory } from './client-directory.js';
 import { ClientSecretEntity } from './client-secret.entity.js';
@@ -9,14 +8,16 @@ import { ClientSecretHasher } from './client-secret-hasher.js';
 import { ClientEntity } from './client.entity.js';
 import { ClientsRepository } from './clients.repository.js';
 import { ClientsService } from './clients.service.js';
-import { AdminClientSecretsController } from './secrets/admin-client-secrets.controller.js';
 import { ClientSecretsRepository } from './secrets/client-secrets.repository.js';
 import { ClientSecretsService } from './secrets/client-secrets.service.js';
 import { SecretUsageRecorder } from './secrets/secret-usage.recorder.js';
 
+/**
+ * Clients and their secrets, for the token endpoint, the bearer guard and the
+ * CLI; their admin API is ClientsApiModule.
+ */
 @Module({
   imports: [TypeOrmModule.forFeature([ClientEntity, ClientSecretEntity]), OrganizationsModule],
-  controllers: [AdminClientsController, AdminClientSecretsController],
   providers: [
     ClientsRepository,
     ClientsService,

@@ -35,19 +35,15 @@ export class HealthController {
   @ApiOperation({
     summary: 'Readiness: this replica can serve traffic',
     description:
-      'Ready when the database answers, no migration is pending, the signing key is loaded and the replica is not shutting down. ' +
+      'Ready when the database answers, no migration is pending, the signing key is loaded (ROLE api or both; a worker signs no ' +
+      'token) and the replica is not shutting down. ' +
       'Otherwise 503, naming the failed checks in `error`.',
   })
   @ApiOkResponse({ type: ReadinessResponse })
   @ApiServiceUnavailableResponse({ type: ReadinessResponse, description: 'Not ready; `error` names the failed checks.' })
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult> {
     try {
-      return await this.health.check([
-        () => this.checks.lifecycle(),
-        () => this.checks.database(),
-        () => this.checks.migrations(),
-        () => this.checks.signingKey(),
-      ]);
+      return await this.health.check(this.checks.forRole());
     } catch (error) {
       // Terminus reports "not ready" as a 503 exception whose response is the result; a probe wants that body, not a problem document.
       if (!(error instanceof ServiceUnavailableException)) throw error;

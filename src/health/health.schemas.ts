@@ -7,7 +7,8 @@ export class LivenessResponse {
 
 const INDICATORS: ApiPropertyOptions = {
   type: 'object',
-  description: 'By check (lifecycle, database, migrations, signing_key): its status ("up" or "down") and, when down, a message.',
+  description:
+    'By check (lifecycle, database, migrations, and signing_key except on a worker): its status ("up" or "down") and, when down, a message.',
   additionalProperties: {
     type: 'object',
     properties: { status: { type: 'string', enum: ['up', 'down'] }, message: { type: 'string' } },

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
+import { type HealthIndicatorFunction, HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { servesApis } from '../app-roles.js';
+import { AppConfig } from '../config/app-config.js';
 import { SigningKeysService } from '../oauth/keys/signing-keys.service.js';
 import { answersWithin } from './answers-within.js';
 import { ShutdownState } from './shutdown-state.js';
@@ -21,7 +23,24 @@ export class ReadinessChecks {
     private readonly signingKeys: SigningKeysService,
     private readonly indicators: HealthIndicatorService,
     private readonly shutdown: ShutdownState,
+    private readonly config: AppConfig,
   ) {}
+
+  /**
+   * The checks of this process's ROLE. A worker signs and serves no token, so
+   * the signing key is not part of its readiness: it needs the database, the
+   * schema, and not to be shutting down. (With METRICS_ACCESS=scope its /metrics
+   * verifies the scraper's token against the published keys; keys that cannot
+   * be loaded fail that scrape, which is no reason to take a worker out of service.)
+   */
+  forRole(): HealthIndicatorFunction[] {
+    return [
+      () => this.lifecycle(),
+      () => this.database(),
+      () => this.migrations(),
+      ...(servesApis(this.config.role) ? [() => this.signingKey()] : []),
+    ];
+  }
 
   lifecycle(): HealthIndicatorResult<'lifecycle'> {
     const check = this.indicators.check('lifecycle');

@@ -3,8 +3,6 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccessTokenVerificationModule } from '../auth/access-token-verification.module.js';
 import { ClientsModule } from '../clients/clients.module.js';
 import { DiscoveryController } from './discovery/discovery.controller.js';
-import { KeyRotationScheduler } from './keys/key-rotation.scheduler.js';
-import { SigningKeysInitializer } from './keys/signing-keys.initializer.js';
 import { SigningKeysModule } from './keys/signing-keys.module.js';
 import { ClientAssertionVerifier } from './client-auth/client-assertion.verifier.js';
 import { ClientAuthenticator } from './client-auth/client-authenticator.js';
@@ -24,7 +22,12 @@ import { TokenController } from './token/token.controller.js';
 import { TokenService } from './token/token.service.js';
 import { AccessTokenIssuer } from './tokens/access-token.issuer.js';
 
-/** The authorization server: token, introspection and revocation endpoints, signing keys, discovery and JWKS. */
+/**
+ * The authorization server's endpoints: token, introspection, revocation,
+ * discovery and JWKS. Loaded where the process serves the APIs (ROLE api or
+ * both); the signing keys' start-up check and rotation schedule run in every
+ * role (SigningKeysServerModule).
+ */
 @Module({
   imports: [
     SigningKeysModule,
@@ -35,9 +38,6 @@ import { AccessTokenIssuer } from './tokens/access-token.issuer.js';
   ],
   controllers: [TokenController, IntrospectionController, RevocationController, DiscoveryController],
   providers: [
-    SigningKeysInitializer,
-    // Server only: the CLI does not load this module, and has no scheduler.
-    KeyRotationScheduler,
     AccessTokenIssuer,
     ClientAuthenticator,
     ClientAssertionVerifier,

@@ -1,49 +1,20 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type ServerResponse } from 'node:http';
-import { type AddressInfo, connect } from 'node:net';
+import { connect } from 'node:net';
 import { DataSource } from 'typeorm';
 import { type ScimUpstream, startScimUpstream } from '../../examples/scim-upstream/scim-upstream.js';
 import { MemberEntity } from '../../src/resources/members/member.entity.js';
 import { SyncConnectionEntity } from '../../src/sync/connections/sync-connection.entity.js';
 import { SyncScheduler } from '../../src/sync/engine/sync.scheduler.js';
 import { SyncRunEntity } from '../../src/sync/runs/sync-run.entity.js';
-import { clientKey, type ClientKey, JWT_BEARER, jwksOf, signAssertion } from '../support/client-keys.js';
+import { clientKey, JWT_BEARER, signAssertion } from '../support/client-keys.js';
 import { basicAuthorization } from '../support/factories.js';
 import { compileOrgsync, killed, type OrgsyncChild, startOrgsyncChild } from '../support/orgsync-process.js';
 import { ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, startTestApp, type TestApp } from '../support/test-app.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { waitFor } from '../support/wait-for.js';
+import { startHeldJwks } from '../support/held-jwks.js';
 
 const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-
-/** Polls `probe` until it returns something truthy; gives up (failing the test) after `timeoutMs`. Never asserts on time itself. */
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`Gave up waiting for ${what}.`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-/** A partner's jwks_uri that holds every request until told to answer: a token request that waits on it is naturally slow. */
-async function startHeldJwks(key: ClientKey) {
-  const held: ServerResponse[] = [];
-  const server = createServer((_request, response) => void held.push(response));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks.json`,
-    held: () => held.length,
-    release: () => {
-      for (const response of held.splice(0))
-        response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(jwksOf(key)));
-    },
-    close: () => {
-      server.closeAllConnections();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
 
 /** Whether a new TCP connection to `url` is accepted, or the error code it fails with. */
 function connectionOutcome(url: string): Promise<string> {
@@ -215,8 +186,9 @@ describe('orgsync as a process, stopped with SIGTERM', () => {
     await scheduler.tick();
     await scheduler.idle();
     const runs = await dataSource.getRepository(SyncRunEntity).find({ where: { connectionId }, order: { id: 'ASC' } });
-    expect(runs.map((run) => run.status)).toEqual(['failed', 'succeeded']);
-    expect(runs[0]!.error).toContain('The worker running this sync stopped before it finished');
+    // Since issue 7 the next worker resumes the abandoned run (same id) from its checkpoint instead of failing it.
+    expect(runs.map((run) => [run.id, run.status, run.error])).toEqual([[stopped!.id, 'succeeded', null]]);
+    expect(runs[0]!.pages).toBe(6);
     const members = await dataSource.getRepository(MemberEntity).find({ where: { source: connectionId } });
     expect(members).toHaveLength(500);
     expect(new Set(members.map((member) => member.externalId)).size).toBe(500);

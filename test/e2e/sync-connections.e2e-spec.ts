@@ -59,9 +59,11 @@ const RUN_FIELDS = [
   'organization_id',
   'pages',
   'queued_at',
+  'resumed_at',
   'started_at',
   'stats',
   'status',
+  'takeovers',
   'trigger',
 ];
 
@@ -698,6 +700,8 @@ describe('sync connections and run history', () => {
         },
         pages: 0,
         error: null,
+        takeovers: 0,
+        resumed_at: null,
       });
       expect(second.data[0]).toMatchObject({
         status: 'failed',

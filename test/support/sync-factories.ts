@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import type { ScimUpstream } from '../../examples/scim-upstream/scim-upstream.js';
 import { v7 as uuidv7 } from 'uuid';
 import { emptyStats, SyncRunEntity } from '../../src/sync/runs/sync-run.entity.js';
 import { createClient, obtainToken } from './factories.js';
@@ -26,6 +27,11 @@ export function syncConnectionInput(overrides: Record<string, unknown> = {}): Re
     client_secret: UPSTREAM_SECRET,
     ...overrides,
   };
+}
+
+/** The fields of a connection to a running example SCIM upstream (examples/scim-upstream). */
+export function upstreamConnectionInput(upstream: Pick<ScimUpstream, 'baseUrl' | 'tokenUrl' | 'clientId' | 'clientSecret'>) {
+  return { base_url: upstream.baseUrl, token_url: upstream.tokenUrl, client_id: upstream.clientId, client_secret: upstream.clientSecret };
 }
 
 export async function createSyncConnection(

@@ -1,28 +1,10 @@
 import type { Command } from 'commander';
 import { RETIRED_KEY_PUBLISH_SECONDS, SigningKeysService } from '../../oauth/keys/signing-keys.service.js';
-import type { SigningKeyEntity } from '../../oauth/keys/signing-key.entity.js';
+import { type SigningKeyResponse, toSigningKeyResponse } from '../../oauth/keys/dto/signing-key.response.js';
 import type { CliSession } from '../cli-session.js';
 import type { Column } from '../output.js';
 
-/** What the CLI shows of a signing key: its public identity and lifecycle, never key material. */
-interface SigningKeyResponse {
-  kid: string;
-  alg: string;
-  status: string;
-  created_at: string;
-  retired_at: string | null;
-}
-
-function toSigningKeyResponse(key: SigningKeyEntity): SigningKeyResponse {
-  return {
-    kid: key.kid,
-    alg: key.alg,
-    status: key.status,
-    created_at: key.createdAt.toISOString(),
-    retired_at: key.retiredAt?.toISOString() ?? null,
-  };
-}
-
+// The same shape as GET /admin/signing-keys.
 const KEY_COLUMNS: readonly Column<SigningKeyResponse>[] = [
   { header: 'KID', value: (key) => key.kid },
   { header: 'ALG', value: (key) => key.alg },

@@ -12,8 +12,8 @@ export const KEY_ROTATION_CHECK_MS = 60_000;
 /**
  * Rotates the signing key every SIGNING_KEY_ROTATION_SECONDS (0: never). Thin
  * on purpose: every replica checks the age of the active key in the database,
- * and SigningKeysService lets exactly one of them replace it. Server only: it
- * is provided by OAuthModule, which the CLI does not load.
+ * and SigningKeysService lets exactly one of them replace it. Server only (every
+ * role): it is provided by SigningKeysServerModule, which the CLI does not load.
  */
 @Injectable()
 export class KeyRotationScheduler implements OnApplicationBootstrap, OnApplicationShutdown {

@@ -73,12 +73,17 @@ export class SigningKeysService {
     }
   }
 
-  /** `orgsync keys rotate`: makes a new key the signing key; the old one stays published until its tokens have expired. */
-  async rotate(): Promise<SigningKeyEntity> {
-    const key = await this.replace(await this.keys.findActive(), 'command');
+  /**
+   * `orgsync keys rotate` (reason `command`) and POST /admin/signing-keys/rotate
+   * (`api`): makes a new key the signing key; the old one stays published until its tokens have expired.
+   */
+  async rotate(reason: Extract<KeyReplacementReason, 'command' | 'api'> = 'command'): Promise<SigningKeyEntity> {
+    const key = await this.replace(await this.keys.findActive(), reason);
     if (!key)
       throw DomainError.conflict(
-        'Another process rotated the signing key at the same moment; run the command again if another key is still wanted.',
+        reason === 'command'
+          ? 'Another process rotated the signing key at the same moment; run the command again if another key is still wanted.'
+          : 'Another process rotated the signing key at the same moment; rotate again if another key is still wanted.',
       );
     return key;
   }
@@ -179,7 +184,11 @@ export class SigningKeysService {
     return entity;
   }
 
-  /** At start-up several processes may race; the loser finds the winner's key instead. */
+  /**
+   * Replicas starting together take turns here (SigningKeysInitializer holds the
+   * StartupLock), but a `keys rotate` or a scheduled rotation elsewhere may
+   * still race this one; the loser finds the winner's key instead.
+   */
   private async tryReplace(previous: SigningKeyEntity | null, why: string): Promise<void> {
     try {
       const key = await this.replace(previous, previous ? 'alg_change' : 'first_start');
@@ -191,8 +200,8 @@ export class SigningKeysService {
   }
 }
 
-/** Why a new key was made: `orgsync keys rotate`, the rotation schedule, a new SIGNING_ALG, or the very first start. */
-export type KeyReplacementReason = 'command' | 'schedule' | 'alg_change' | 'first_start';
+/** Why a new key was made: `orgsync keys rotate`, the admin API, the rotation schedule, a new SIGNING_ALG, or the very first start. */
+export type KeyReplacementReason = 'command' | 'api' | 'schedule' | 'alg_change' | 'first_start';
 
 function signingKeyAudit(action: string, key: SigningKeyEntity, details: Record<string, unknown>): AuditEventInput {
   return { action, targetType: 'signing_key', targetId: key.kid, details: { kid: key.kid, alg: key.alg, ...details } };

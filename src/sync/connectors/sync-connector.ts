@@ -24,12 +24,34 @@ export interface UpstreamGroup {
   readonly lastModified: Date | null;
 }
 
+/** One page of a listing, and where the listing goes on after it. */
+export interface ListPage<T> {
+  readonly items: readonly T[];
+  /**
+   * The position after this page: connector-defined text that a later listing
+   * (another worker's, after a take-over) may start from. Null when this page
+   * was the last.
+   */
+  readonly next: string | null;
+}
+
+export interface ListOptions {
+  /** Only records modified at or after this instant. */
+  readonly since?: Date;
+  /**
+   * Start at a `next` an earlier listing with the same `since` handed out,
+   * instead of at the first page. A position the upstream no longer honours
+   * (an expired cursor) makes the connector start the listing over: upserts
+   * make reading a record twice harmless.
+   */
+  readonly from?: string;
+}
+
 export interface ConnectorSession {
   /** Whether the upstream can list only what changed since an instant. */
   readonly supportsIncremental: boolean;
-  /** Pages of users; with `since`, only those modified at or after it. */
-  users(since?: Date): AsyncIterable<UpstreamUser[]>;
-  groups(since?: Date): AsyncIterable<UpstreamGroup[]>;
+  users(options?: ListOptions): AsyncIterable<ListPage<UpstreamUser>>;
+  groups(options?: ListOptions): AsyncIterable<ListPage<UpstreamGroup>>;
 }
 
 export interface ConnectorContext {

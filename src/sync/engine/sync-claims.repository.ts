@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, DataSource, type EntityManager, IsNull } from 'typeorm';
+import { Clock } from '../../common/clock.js';
 import { OrganizationEntity } from '../../organizations/organization.entity.js';
 import { SyncConnectionEntity } from '../connections/sync-connection.entity.js';
 
@@ -27,7 +28,10 @@ export class LeaseLostError extends Error {
  */
 @Injectable()
 export class SyncClaimsRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+  ) {}
 
   /** Due connections (enabled, next_run_at passed, not held), claimed for `owner` — up to `limit`. */
   async claimDue(
@@ -54,6 +58,19 @@ export class SyncClaimsRepository {
       if (lease) claimed.push({ connection: { ...connection, leaseOwner: owner, leaseToken: lease.token }, lease });
     }
     return claimed;
+  }
+
+  /**
+   * A transaction that first renews the lease for another `leaseMs`: it fails,
+   * writing nothing, once another worker holds the connection. Every write of
+   * a run under way goes through here (pages, checkpoints, the run's end).
+   */
+  withLease<T>(lease: Lease, leaseMs: number, work: (manager: EntityManager, now: Date) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(async (manager) => {
+      const now = this.clock.now();
+      await this.renew(manager, lease, new Date(now.getTime() + leaseMs));
+      return work(manager, now);
+    });
   }
 
   /** Renews the lease inside a page's transaction; throws when the lease is no longer ours. */

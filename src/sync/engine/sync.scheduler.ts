@@ -29,11 +29,12 @@ export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationS
   /** Identifies this process in leases, for operators reading the database. */
   readonly workerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   /**
-   * By run, not by connection: a run that outlived its lease is taken over by a
-   * new run of the same connection (its fencing token stops it at its next
-   * write), and both stay ours to wait for and to abort until they end.
+   * By lease, not by run or connection: a run that outlived its lease is taken
+   * over and resumed, by this process too, under a new lease (the old one's
+   * fencing token stops it at its next write), and both stay ours to wait for
+   * and to abort until they end.
    */
-  private readonly inFlight = new Map<string, { done: Promise<void>; abort: AbortController; lease: Lease }>();
+  private readonly inFlight = new Map<string, { runId: string; done: Promise<void>; abort: AbortController; lease: Lease }>();
   private ticking: Promise<void> | undefined;
   private stopped = false;
 
@@ -71,7 +72,7 @@ export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationS
 
   /** The IDs of the runs this process has under way (a shutdown that overran names them). */
   runningRunIds(): string[] {
-    return [...this.inFlight.keys()];
+    return [...new Set([...this.inFlight.values()].map((run) => run.runId))];
   }
 
   /** Stops taking work as soon as shutdown begins, so runs wind down while the HTTP server drains. */
@@ -82,11 +83,13 @@ export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   /**
-   * Runs stop between pages and release their leases themselves. One stuck in
-   * an upstream request is abandoned after a while: its lease is released and
-   * the connection made due, so another replica takes it over at once instead
-   * of waiting for the lease to expire (and marks the run failed as it claims);
-   * the fencing token stops the run should it wake up before the process exits.
+   * Runs stop between pages and hand themselves over: lease released, the
+   * connection due at once, the run left running for another replica to
+   * resume. One stuck in an upstream request is abandoned after a while: its
+   * lease is released and the connection made due the same way, and the next
+   * worker resumes the run from its last checkpoint (counting it as a run whose
+   * worker did not let go, for the poison-run guard); the fencing token stops
+   * the stuck run should it wake up before the process exits.
    */
   async onApplicationShutdown(): Promise<void> {
     this.beforeApplicationShutdown();
@@ -100,9 +103,9 @@ export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationS
 
   private async abandonUnfinished(): Promise<void> {
     const now = this.clock.now();
-    for (const [runId, { lease }] of this.inFlight) {
+    for (const { runId, lease } of this.inFlight.values()) {
       try {
-        // The run stays 'running' until the next worker claims the connection, which marks it failed as abandoned.
+        // The run stays 'running': the next worker to claim the connection resumes it.
         if (await this.claims.release(lease, { nextRunAt: now, updatedAt: now }))
           this.logger.warn(`Sync run ${runId} did not stop in time; abandoned it and released connection ${lease.connectionId}.`);
       } catch (error) {
@@ -117,12 +120,15 @@ export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationS
     const now = this.clock.now();
     const claimed = await this.claims.claimDue(this.workerId, now, this.config.sync.leaseSeconds * 1000, capacity);
     for (const { connection, lease } of claimed) {
-      await this.runs.failAbandoned(connection.id, now);
+      // A run left running (its worker died, or handed it over on shutdown) is resumed first; a queued one goes next.
       const run =
-        (await this.runs.findQueued(connection.id)) ?? (await this.runs.queue(connection.id, connection.organizationId, 'schedule', now));
+        (await this.runs.findRunning(connection.id)) ??
+        (await this.runs.findQueued(connection.id)) ??
+        (await this.runs.queue(connection.id, connection.organizationId, 'schedule', now));
+      const key = `${lease.connectionId}#${lease.token}`;
       const abort = new AbortController();
-      const done = this.runner.run(connection, lease, run, abort.signal).finally(() => this.inFlight.delete(run.id));
-      this.inFlight.set(run.id, { done, abort, lease });
+      const done = this.runner.run(connection, lease, run, abort.signal).finally(() => this.inFlight.delete(key));
+      this.inFlight.set(key, { runId: run.id, done, abort, lease });
     }
   }
 }

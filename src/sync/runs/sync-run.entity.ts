@@ -55,8 +55,9 @@ export class SyncRunEntity {
   error!: string | null;
 
   /**
-   * JSON SyncCheckpoint: where the listing stood after the last committed page.
-   * A replica that takes over a dead one's run resumes from here. Null before the first page.
+   * JSON SyncCheckpoint (sync-checkpoint.ts): where the listing stood after the
+   * last committed page, written in that page's transaction. A replica that
+   * takes over a dead (or shut down) one's run resumes from here. Null until the run starts.
    */
   @Column({ type: 'text', nullable: true })
   checkpoint!: string | null;

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
-import { emptyStats, SyncRunEntity, type SyncRunMode, type SyncRunStats, type SyncRunTrigger } from './sync-run.entity.js';
+import { type SyncCheckpoint, serializeCheckpoint } from './sync-checkpoint.js';
+import { emptyStats, SyncRunEntity, type SyncRunTrigger } from './sync-run.entity.js';
 
 /** The write side of run history: a run changes only through these named transitions. */
 @Injectable()
@@ -33,8 +34,8 @@ export class SyncRunsRepository {
     return run;
   }
 
-  findQueued(connectionId: string): Promise<SyncRunEntity | null> {
-    return this.runs.findOne({ where: { connectionId, status: 'queued' }, order: { id: 'ASC' } });
+  findQueued(connectionId: string, manager: EntityManager = this.dataSource.manager): Promise<SyncRunEntity | null> {
+    return manager.getRepository(SyncRunEntity).findOne({ where: { connectionId, status: 'queued' }, order: { id: 'ASC' } });
   }
 
   /**
@@ -46,35 +47,47 @@ export class SyncRunsRepository {
     return (result.affected ?? 0) === 1;
   }
 
-  async start(run: SyncRunEntity, mode: SyncRunMode, at: Date): Promise<void> {
-    Object.assign(run, { status: 'running', mode, startedAt: at });
-    await this.runs.update({ id: run.id }, { status: 'running', mode, startedAt: at });
+  /** The run a worker left running (it died, or stopped for a shutdown): whoever claims the connection next resumes it. */
+  findRunning(connectionId: string): Promise<SyncRunEntity | null> {
+    return this.runs.findOne({ where: { connectionId, status: 'running' }, order: { id: 'ASC' } });
   }
 
-  async progress(runId: string, stats: SyncRunStats, pages: number): Promise<void> {
-    await this.runs.update({ id: runId }, { stats: JSON.stringify(stats), pages });
+  /*
+   * The transitions of a run under way take the transaction that renews (or
+   * releases) the worker's lease, so a worker that lost its lease cannot touch
+   * a run another worker has taken over.
+   */
+
+  async start(manager: EntityManager, run: SyncRunEntity, checkpoint: SyncCheckpoint, at: Date): Promise<void> {
+    const changes = { status: 'running' as const, mode: checkpoint.mode, startedAt: at, ...progressOf(checkpoint) };
+    Object.assign(run, changes);
+    await manager.update(SyncRunEntity, { id: run.id }, changes);
   }
 
-  async succeed(runId: string, stats: SyncRunStats, pages: number, at: Date): Promise<void> {
-    await this.runs.update({ id: runId }, { status: 'succeeded', stats: JSON.stringify(stats), pages, finishedAt: at, error: null });
+  /** After a page: its stats and the checkpoint, in the page's own transaction. */
+  async recordPage(manager: EntityManager, runId: string, checkpoint: SyncCheckpoint): Promise<void> {
+    await manager.update(SyncRunEntity, { id: runId, status: 'running' }, progressOf(checkpoint));
   }
 
-  async fail(runId: string, stats: SyncRunStats, pages: number, error: string, at: Date): Promise<void> {
-    await this.runs.update(
+  /** A take-over (counted in the checkpoint), or a shutdown's hand-over: the run stays running. */
+  async handOver(manager: EntityManager, runId: string, checkpoint: SyncCheckpoint): Promise<void> {
+    await manager.update(SyncRunEntity, { id: runId, status: 'running' }, { checkpoint: serializeCheckpoint(checkpoint) });
+  }
+
+  async succeed(manager: EntityManager, runId: string, checkpoint: SyncCheckpoint, at: Date): Promise<void> {
+    await manager.update(SyncRunEntity, { id: runId }, { status: 'succeeded', ...progressOf(checkpoint), finishedAt: at, error: null });
+  }
+
+  /** Without a checkpoint (the run failed before it started listing), its stats stay as they were. */
+  async fail(manager: EntityManager, runId: string, checkpoint: SyncCheckpoint | undefined, error: string, at: Date): Promise<void> {
+    await manager.update(
+      SyncRunEntity,
       { id: runId },
-      { status: 'failed', stats: JSON.stringify(stats), pages, finishedAt: at, error: error.slice(0, 2000) },
+      { status: 'failed', ...(checkpoint ? progressOf(checkpoint) : {}), finishedAt: at, error: error.slice(0, 2000) },
     );
   }
+}
 
-  /** Runs a dead worker left running: they are over, and say so. */
-  async failAbandoned(connectionId: string, at: Date): Promise<void> {
-    await this.runs.update(
-      { connectionId, status: 'running' },
-      {
-        status: 'failed',
-        finishedAt: at,
-        error: 'The worker running this sync stopped before it finished; nothing it had not committed was kept.',
-      },
-    );
-  }
+function progressOf(checkpoint: SyncCheckpoint): Pick<SyncRunEntity, 'stats' | 'pages' | 'checkpoint'> {
+  return { stats: JSON.stringify(checkpoint.stats), pages: checkpoint.pages, checkpoint: serializeCheckpoint(checkpoint) };
 }

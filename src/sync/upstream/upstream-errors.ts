@@ -16,6 +16,21 @@ export class UpstreamError extends Error {
   }
 }
 
+/**
+ * The upstream answered an API request with an error status. `scimType` is the
+ * RFC 7644 section 3.12 detail error keyword, when the body had one (a
+ * connector tells an expired cursor, RFC 9865 section 2, from other refusals by it).
+ */
+export class UpstreamRefusedError extends UpstreamError {
+  constructor(
+    message: string,
+    status: number,
+    readonly scimType: string | undefined,
+  ) {
+    super(message, false, status);
+  }
+}
+
 /** The upstream's authorization server refused the worker's credentials or scope: stated plainly, never retried. */
 export class UpstreamAuthError extends UpstreamError {
   constructor(

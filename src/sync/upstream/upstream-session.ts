@@ -1,4 +1,4 @@
-import { UpstreamError, withoutSecret } from './upstream-errors.js';
+import { UpstreamRefusedError, withoutSecret } from './upstream-errors.js';
 import type { UpstreamHttp } from './upstream-http.js';
 import type { UpstreamTokenClient } from './upstream-token-client.js';
 
@@ -21,12 +21,18 @@ export class UpstreamSession {
         headers: { authorization: `Bearer ${token}`, accept: 'application/scim+json, application/json' },
       });
       if (status === 401 && attempt === 1) {
-        this.tokens.invalidate(token);
+        await this.tokens.invalidate(token);
         continue;
       }
       // The upstream's own words end up in logs and in the run's recorded reason: never with our token in them.
-      if (status !== 200)
-        throw new UpstreamError(`The upstream answered ${status}${withoutSecret(describeScimError(body), token)}`, false, status);
+      if (status !== 200) {
+        const scimType = (body as { scimType?: unknown } | undefined)?.scimType;
+        throw new UpstreamRefusedError(
+          `The upstream answered ${status}${withoutSecret(describeScimError(body), token)}`,
+          status,
+          typeof scimType === 'string' ? scimType : undefined,
+        );
+      }
       return body;
     }
   }

@@ -1,7 +1,7 @@
 import { jest } from '@jest/globals';
 import { UpstreamAuthError } from './upstream-errors.js';
 import type { UpstreamHttp } from './upstream-http.js';
-import { UpstreamTokenClient } from './upstream-token-client.js';
+import { type SharedToken, type SharedTokenCache, UpstreamTokenClient } from './upstream-token-client.js';
 
 type Request = UpstreamHttp['request'];
 
@@ -92,5 +92,62 @@ describe('UpstreamTokenClient', () => {
       headers: new Headers(),
     });
     await expect(client.accessToken()).rejects.toThrow('refused the request: invalid_client (secret [redacted] is not valid)');
+  });
+
+  describe('with a cache shared by the replicas', () => {
+    let stored: SharedToken | undefined;
+    let shared: jest.Mocked<SharedTokenCache>;
+
+    beforeEach(() => {
+      stored = undefined;
+      shared = {
+        load: jest.fn(async () => stored),
+        save: jest.fn(async (token: SharedToken) => void (stored = token)),
+        drop: jest.fn(async (refused: string) => void (stored?.value === refused && (stored = undefined))),
+      };
+      client = new UpstreamTokenClient(credentials, { request } as unknown as UpstreamHttp, () => now, shared);
+    });
+
+    it('uses the token another replica stored instead of fetching one', async () => {
+      stored = { value: 'theirs', fetchedAt: now - 60_000, expiresAt: now + 600_000 };
+      expect(await client.accessToken()).toBe('theirs');
+      expect(await client.accessToken()).toBe('theirs');
+      expect(request).not.toHaveBeenCalled();
+      expect(shared.load).toHaveBeenCalledTimes(1);
+    });
+
+    it('fetches and stores a new token when the stored one is within the safety margin of its expiry', async () => {
+      stored = { value: 'stale', fetchedAt: now - 3_570_000, expiresAt: now + 29_000 };
+      request.mockResolvedValue(tokenResponse('fresh', 3600));
+      expect(await client.accessToken()).toBe('fresh');
+      expect(shared.save).toHaveBeenCalledWith({ value: 'fresh', fetchedAt: now, expiresAt: now + 3_600_000 });
+    });
+
+    it('makes one load and one fetch for many concurrent callers', async () => {
+      request.mockResolvedValue(tokenResponse('t1'));
+      expect(await Promise.all([client.accessToken(), client.accessToken(), client.accessToken()])).toEqual(['t1', 't1', 't1']);
+      expect(shared.load).toHaveBeenCalledTimes(1);
+      expect(request).toHaveBeenCalledTimes(1);
+    });
+
+    it('drops the refused token from the shared cache too, and takes a newer one stored meanwhile rather than fetching', async () => {
+      stored = { value: 'old', fetchedAt: now, expiresAt: now + 3_600_000 };
+      expect(await client.accessToken()).toBe('old');
+      await client.invalidate('old');
+      expect(shared.drop).toHaveBeenCalledWith('old');
+      stored = { value: 'newer', fetchedAt: now, expiresAt: now + 3_600_000 };
+      expect(await client.accessToken()).toBe('newer');
+      expect(request).not.toHaveBeenCalled();
+    });
+
+    it('after a 401 with nothing newer stored, fetches exactly one new token', async () => {
+      stored = { value: 'old', fetchedAt: now, expiresAt: now + 3_600_000 };
+      request.mockResolvedValue(tokenResponse('new'));
+      await client.accessToken();
+      await client.invalidate('old');
+      expect(await client.accessToken()).toBe('new');
+      expect(request).toHaveBeenCalledTimes(1);
+      expect(stored).toMatchObject({ value: 'new' });
+    });
   });
 });

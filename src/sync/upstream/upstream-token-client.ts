@@ -14,33 +14,69 @@ export interface UpstreamCredentials {
 /** Refresh this long before expires_in runs out, so no request leaves with a token about to die. */
 const EXPIRY_MARGIN_MS = 30_000;
 
+/** A token and its lifetime, in epoch milliseconds: when it was fetched, when the upstream said it expires. */
+export interface SharedToken {
+  readonly value: string;
+  readonly fetchedAt: number;
+  readonly expiresAt: number;
+}
+
+/** Where a token client shares its token with the same connection's clients on other replicas. */
+export interface SharedTokenCache {
+  load(): Promise<SharedToken | undefined>;
+  save(token: SharedToken): Promise<void>;
+  /** Forgets `refused`, if it is still the shared token. */
+  drop(refused: string): Promise<void>;
+}
+
+/** Until when a token is used: EXPIRY_MARGIN_MS before it expires, or half-way through a lifetime shorter than twice that. */
+export function usableUntil(token: SharedToken): number {
+  return token.expiresAt - Math.min(EXPIRY_MARGIN_MS, (token.expiresAt - token.fetchedAt) / 2);
+}
+
 /**
  * The worker as an OAuth 2.0 client of the upstream's authorization server
  * (RFC 6749 section 4.4). The token is cached until shortly before it expires;
  * concurrent callers share one refresh; `invalidate` drops it after a 401.
+ * With a shared cache, a token another replica fetched is used before a new
+ * one is asked for, and a new one is shared.
  */
 export class UpstreamTokenClient {
-  private token: { value: string; expiresAt: number } | undefined;
+  private token: SharedToken | undefined;
   private refreshing: Promise<string> | undefined;
 
   constructor(
     private readonly credentials: UpstreamCredentials,
     private readonly http: UpstreamHttp,
     private readonly now: () => number = Date.now,
+    private readonly shared?: SharedTokenCache,
   ) {}
 
   async accessToken(): Promise<string> {
-    if (this.token && this.now() < this.token.expiresAt) return this.token.value;
-    this.refreshing ??= this.fetchToken().finally(() => (this.refreshing = undefined));
+    if (this.token && this.now() < usableUntil(this.token)) return this.token.value;
+    this.refreshing ??= this.obtain().finally(() => (this.refreshing = undefined));
     return this.refreshing;
   }
 
-  /** The upstream refused our token: the next call fetches a new one. */
-  invalidate(rejected: string): void {
+  /** The upstream refused our token: the next call fetches a new one (or takes one another replica fetched since). */
+  async invalidate(rejected: string): Promise<void> {
     if (this.token?.value === rejected) this.token = undefined;
+    await this.shared?.drop(rejected);
   }
 
-  private async fetchToken(): Promise<string> {
+  private async obtain(): Promise<string> {
+    const stored = await this.shared?.load();
+    if (stored && this.now() < usableUntil(stored)) {
+      this.token = stored;
+      return stored.value;
+    }
+    const fetched = await this.fetchToken();
+    this.token = fetched;
+    await this.shared?.save(fetched);
+    return fetched.value;
+  }
+
+  private async fetchToken(): Promise<SharedToken> {
     const { tokenUrl, clientId, clientSecret, tokenEndpointAuthMethod, scope, resource } = this.credentials;
     const form = new URLSearchParams({ grant_type: 'client_credentials' });
     if (scope) form.set('scope', scope);
@@ -68,11 +104,8 @@ export class UpstreamTokenClient {
       throw new UpstreamError('The upstream token endpoint answered without an access_token', false, status);
     }
     const expiresIn = typeof fields.expires_in === 'number' && fields.expires_in > 0 ? fields.expires_in : 300;
-    this.token = {
-      value: fields.access_token,
-      expiresAt: this.now() + Math.max(expiresIn * 1000 - EXPIRY_MARGIN_MS, (expiresIn * 1000) / 2),
-    };
-    return fields.access_token;
+    const fetchedAt = this.now();
+    return { value: fields.access_token, fetchedAt, expiresAt: fetchedAt + expiresIn * 1000 };
   }
 }
 

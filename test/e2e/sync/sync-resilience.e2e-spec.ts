@@ -12,6 +12,7 @@ import { createSyncConnection } from '../../support/sync-factories.js';
 import { compileOrgsync, killed, type OrgsyncChild, startOrgsyncChild } from '../../support/orgsync-process.js';
 import { ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, startTestApp, type TestApp } from '../../support/test-app.js';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.js';
+import { waitFor } from '../../support/wait-for.js';
 
 interface Run {
   id: string;
@@ -23,6 +24,8 @@ interface Run {
   started_at: string | null;
   finished_at: string | null;
   stats: { members: Record<string, number>; groups: Record<string, number> };
+  takeovers: number;
+  resumed_at: string | null;
 }
 
 interface Connection {
@@ -35,18 +38,6 @@ interface Connection {
 }
 
 const FINISHED = ['succeeded', 'failed'];
-const ABANDONED = 'The worker running this sync stopped before it finished';
-
-/** Polls `probe` until it returns something truthy; gives up (failing the test) after `timeoutMs`. Never asserts on time itself. */
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`Gave up waiting for ${what}.`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 const millis = (instant: string | Date | null): number => (instant === null ? Number.NaN : new Date(instant).getTime());
 
@@ -352,9 +343,9 @@ describe('upstream requests that hang', () => {
 /**
  * A run that holds on to one upstream request longer than its lease: the
  * scheduler of the same process takes the connection over like any other
- * worker would, and the fencing token stops the old run. The process still
- * owes the old run a proper end: waiting for it (idle, shutdown) and letting
- * it record how it ended.
+ * worker would, and resumes the run; the fencing token stops the old attempt.
+ * The process still owes the old attempt a proper end: waiting for it (idle,
+ * shutdown), without letting it record anything over the run it lost.
  */
 describe('a run that outlives its lease', () => {
   let t: TestApp;
@@ -374,7 +365,7 @@ describe('a run that outlives its lease', () => {
     await t.close();
   });
 
-  it('is taken over once its lease expires, and the worker still waits for it to end', async () => {
+  it('is taken over and resumed once its lease expires, and the worker still waits for the old attempt to end', async () => {
     const admin = await adminToken(t);
     const api = adminApi(t, () => admin);
     upstream.faults.hang({ endpoint: 'Users', page: 2, times: 1 });
@@ -388,23 +379,27 @@ describe('a run that outlives its lease', () => {
       })
     ).id;
 
-    const [successor] = await waitFor('a run that takes over and succeeds', async () => {
+    const [resumed] = await waitFor('the run to be taken over and succeed', async () => {
       const runs = await api.runs(connectionId);
       return runs.some((run) => run.status === 'succeeded') && runs;
     });
-    const outlived = (await api.runs(connectionId)).find((run) => run.id !== successor!.id)!;
-    expect(successor).toMatchObject({ trigger: 'schedule', status: 'succeeded' });
-    // The takeover marked the old run failed while it still waited for page 2.
-    expect(outlived).toMatchObject({ status: 'failed', pages: 1 });
-    expect(outlived.error).toContain(ABANDONED);
+    // Changed with issue 7: the take-over resumes the same run (it used to fail it and start a second one).
+    expect(await api.runs(connectionId)).toHaveLength(1);
+    expect(resumed).toMatchObject({ trigger: 'schedule', status: 'succeeded', error: null, takeovers: 1, pages: 4 });
+    expect(resumed!.stats.members).toMatchObject({ fetched: 300, created: 300 });
+    // From the page after the last committed one: page 1 was listed once, page 2 by both attempts.
+    expect(listQueries(upstream, '/Users').map((query) => new URLSearchParams(query).get('startIndex'))).toEqual([
+      '1',
+      '101',
+      '101',
+      '201',
+    ]);
 
-    // Ending the hung request (the upstream goes away) lets the old run end; the worker waits for that.
+    // Ending the hung request (the upstream goes away) lets the old attempt end; the worker waits for that.
     await upstream.close();
     await t.app.get(SyncScheduler).idle();
-    const ended = (await api.runs(connectionId)).find((run) => run.id === outlived.id)!;
-    expect(ended).toMatchObject({ status: 'failed', pages: 1 });
-    expect(ended.error).toMatch(/could not be reached/);
-    // Fenced off: the old run's failure did not overwrite its successor's success.
+    // Fenced off: the old attempt's failure overwrote neither the run's success nor the connection's state.
+    expect((await api.runs(connectionId))[0]).toMatchObject({ id: resumed!.id, status: 'succeeded', error: null, pages: 4 });
     expect(await api.connection(connectionId)).toMatchObject({ consecutive_failures: 0 });
     await expectEveryUserOnce(t.app.get(DataSource), connectionId, upstream);
   });
@@ -413,8 +408,8 @@ describe('a run that outlives its lease', () => {
 /**
  * A worker killed in the middle of a run (SIGKILL: no shutdown hook, no
  * release) and another one taking over once the lease ran out: the pages the
- * dead worker committed stay, nothing is written twice, the dead run is
- * recorded as failed, and only the run that completes moves the watermark.
+ * dead worker committed stay and are not fetched again, nothing is written
+ * twice, the same run resumes from its checkpoint and moves the watermark.
  */
 describe('a worker killed mid-run, and the one after it', () => {
   const USERS = 3000;
@@ -481,6 +476,7 @@ describe('a worker killed mid-run, and the one after it', () => {
     expect(runs[0]).toMatchObject({ trigger: 'schedule', status: 'running', pages: 14 });
     const killedRunId = runs[0]!.id;
     await killed(first.child);
+    const requestsBefore = listQueries(upstream, '/Users').length;
 
     // The second worker polls rarely: the state the dead one left is read first, then the scheduler is driven by hand.
     second = await startTestApp({ SECRETS_KEY: secretsKey, SYNC_LEASE_SECONDS: '2', SYNC_POLL_INTERVAL_MS: '600000' }, database);
@@ -498,22 +494,33 @@ describe('a worker killed mid-run, and the one after it', () => {
     expect(committed.every((entry) => entry.rows === 1 && entry.live === 1)).toBe(true);
 
     const scheduler = second.app.get(SyncScheduler);
-    const taken = await waitFor('a run after the dead worker’s lease expired', async () => {
+    const resumed = await waitFor('the run to be resumed after the dead worker’s lease expired', async () => {
       await scheduler.tick();
       await scheduler.idle();
       return dataSource.getRepository(SyncRunEntity).findOne({ where: { connectionId, status: 'succeeded' } });
     });
-    // Claimed only once the lease had run out, and as a fresh full listing: the dead run never moved the watermark.
-    expect(taken.startedAt!.getTime()).toBeGreaterThan(left.leaseExpiresAt!.getTime());
-    expect(taken).toMatchObject({ trigger: 'schedule', mode: 'full', error: null });
-    const stats = JSON.parse(taken.stats) as Run['stats'];
-    expect(stats.members).toMatchObject({ fetched: USERS, created: USERS - 1400, unchanged: 1400, updated: 0, deleted: 0 });
+    // Changed with issue 7: the dead worker's run is resumed (same id), no longer failed and followed by a new full run.
+    expect(resumed.id).toBe(killedRunId);
+    expect(await dataSource.getRepository(SyncRunEntity).countBy({ connectionId })).toBe(1);
+    expect(resumed).toMatchObject({ trigger: 'schedule', mode: 'full', error: null, pages: 31 });
+    // Taken over only once the lease had run out.
+    const response = (
+      await second
+        .http()
+        .get(`/admin/sync-runs/${killedRunId}`)
+        .auth(await adminToken(second), { type: 'bearer' })
+    ).body as Run;
+    expect(response.takeovers).toBe(1);
+    expect(millis(response.resumed_at)).toBeGreaterThan(left.leaseExpiresAt!.getTime());
+    // The stats carry on from the dead worker's 14 pages; the resumed listing started at page 15.
+    const stats = JSON.parse(resumed.stats) as Run['stats'];
+    expect(stats.members).toMatchObject({ fetched: USERS, created: USERS, unchanged: 0, updated: 0, deleted: 0 });
     expect(stats.groups).toMatchObject({ fetched: 10, created: 10 });
-
-    const dead = await dataSource.getRepository(SyncRunEntity).findOneByOrFail({ id: killedRunId });
-    expect(dead).toMatchObject({ status: 'failed', pages: 14 });
-    expect(dead.error).toContain(ABANDONED);
-    expect(await dataSource.getRepository(SyncRunEntity).countBy({ connectionId })).toBe(2);
+    const startIndexes = listQueries(upstream, '/Users')
+      .slice(requestsBefore)
+      .map((query) => Number(new URLSearchParams(query).get('startIndex')));
+    expect(startIndexes[0]).toBe(1401);
+    expect(startIndexes.every((startIndex) => startIndex >= 1401)).toBe(true);
 
     await expectEveryUserOnce(dataSource, connectionId, upstream);
     const after = await dataSource.getRepository(SyncConnectionEntity).findOneByOrFail({ id: connectionId });

@@ -1,7 +1,16 @@
-import { Injectable } from '@nestjs/common';
-import { UpstreamError } from '../../upstream/upstream-errors.js';
-import type { ConnectorContext, ConnectorSession, SyncConnector, UpstreamGroup, UpstreamUser } from '../sync-connector.js';
+import { Injectable, Logger } from '@nestjs/common';
+import { UpstreamError, UpstreamRefusedError } from '../../upstream/upstream-errors.js';
+import type {
+  ConnectorContext,
+  ConnectorSession,
+  ListOptions,
+  ListPage,
+  SyncConnector,
+  UpstreamGroup,
+  UpstreamUser,
+} from '../sync-connector.js';
 import { toUpstreamGroup, toUpstreamUser } from './scim-mapping.js';
+import { formatPosition, parsePosition } from './scim-position.js';
 
 const PAGE_SIZE = 500;
 
@@ -10,6 +19,8 @@ interface ListResponse {
   readonly totalResults: number;
   readonly nextCursor: string | undefined;
 }
+
+type Resource = 'Users' | 'Groups';
 
 interface ProviderFeatures {
   readonly filter: boolean;
@@ -21,49 +32,100 @@ interface ProviderFeatures {
  * SCIM 2.0 (RFC 7643, RFC 7644) as a sync source. Lists /Users and /Groups
  * page by page: RFC 9865 cursors when the provider offers them, else
  * startIndex/count (RFC 7644 section 3.4.2.4). Incremental listings filter on
- * meta.lastModified when the provider supports filtering.
+ * meta.lastModified when the provider supports filtering. Every page carries
+ * the position after it (scim-position.ts), so a worker taking a run over
+ * lists on from where its predecessor's last committed page left off.
  */
 @Injectable()
 export class ScimConnector implements SyncConnector {
   readonly kind = 'scim';
+  private readonly logger = new Logger('Sync');
 
   async open(context: ConnectorContext): Promise<ConnectorSession> {
     const features = readFeatures(await context.getJson(`${context.baseUrl}/ServiceProviderConfig`));
-    const list = <T>(resource: 'Users' | 'Groups', map: (r: unknown) => T, since?: Date) =>
-      this.pages(context, features, resource, map, since);
     return {
       supportsIncremental: features.filter,
-      users: (since?: Date): AsyncIterable<UpstreamUser[]> => list('Users', toUpstreamUser, since),
-      groups: (since?: Date): AsyncIterable<UpstreamGroup[]> => list('Groups', toUpstreamGroup, since),
+      users: (options: ListOptions = {}): AsyncIterable<ListPage<UpstreamUser>> =>
+        this.pages(context, features, 'Users', toUpstreamUser, options),
+      groups: (options: ListOptions = {}): AsyncIterable<ListPage<UpstreamGroup>> =>
+        this.pages(context, features, 'Groups', toUpstreamGroup, options),
     };
   }
 
-  private async *pages<T>(
+  private pages<T>(
     context: ConnectorContext,
     features: ProviderFeatures,
-    resource: 'Users' | 'Groups',
+    resource: Resource,
     map: (r: unknown) => T,
-    since?: Date,
-  ): AsyncIterable<T[]> {
+    options: ListOptions,
+  ): AsyncIterable<ListPage<T>> {
     const query = new URLSearchParams({ count: String(features.pageSize) });
-    if (since) query.set('filter', `meta.lastModified ge "${since.toISOString()}"`);
-    if (features.cursor) {
-      query.set('cursor', '');
-      for (;;) {
-        const page = readList(await context.getJson(`${context.baseUrl}/${resource}?${query}`));
-        yield page.resources.map(map);
-        if (page.nextCursor === undefined || page.resources.length === 0) return;
-        query.set('cursor', page.nextCursor);
-      }
+    if (options.since) query.set('filter', `meta.lastModified ge "${options.since.toISOString()}"`);
+    const list = async (): Promise<ListResponse> => readList(await context.getJson(`${context.baseUrl}/${resource}?${query}`));
+    const from = options.from === undefined ? undefined : parsePosition(options.from);
+    if (options.from !== undefined && (from === undefined || 'cursor' in from !== features.cursor)) {
+      this.logger.warn(
+        `The ${resource} listing stopped at a position that does not fit how the upstream pages now; listing again from the start.`,
+      );
     }
-    for (let startIndex = 1; ;) {
-      query.set('startIndex', String(startIndex));
-      const page = readList(await context.getJson(`${context.baseUrl}/${resource}?${query}`));
-      yield page.resources.map(map);
-      startIndex += page.resources.length;
-      if (page.resources.length === 0 || startIndex > page.totalResults) return;
+    if (features.cursor) return this.cursorPages(query, list, resource, map, from && 'cursor' in from ? from.cursor : undefined);
+    return this.indexPages(query, list, map, from && 'startIndex' in from ? from.startIndex : 1);
+  }
+
+  /** RFC 9865: every page but the last names the cursor of the next. */
+  private async *cursorPages<T>(
+    query: URLSearchParams,
+    list: () => Promise<ListResponse>,
+    resource: Resource,
+    map: (r: unknown) => T,
+    resumeAt: string | undefined,
+  ): AsyncIterable<ListPage<T>> {
+    let cursor = resumeAt ?? '';
+    for (let first = true; ; first = false) {
+      query.set('cursor', cursor);
+      let page: ListResponse;
+      try {
+        page = await list();
+      } catch (error) {
+        // RFC 9865 section 2: cursors expire, and a provider may forget them. A listing resumed
+        // from a stale cursor starts over, in the same run, rather than failing it.
+        const stale = staleCursor(error);
+        if (!first || cursor === '' || stale === undefined) throw error;
+        this.logger.warn(
+          `The upstream refused the cursor the ${resource} listing stopped at (${stale}); listing ${resource} again from the start.`,
+        );
+        cursor = '';
+        continue;
+      }
+      const next = page.resources.length > 0 ? page.nextCursor : undefined;
+      yield { items: page.resources.map(map), next: next === undefined ? null : formatPosition({ cursor: next }) };
+      if (next === undefined) return;
+      cursor = next;
     }
   }
+
+  /** RFC 7644 section 3.4.2.4: 1-based startIndex, until a page comes back empty or past totalResults. */
+  private async *indexPages<T>(
+    query: URLSearchParams,
+    list: () => Promise<ListResponse>,
+    map: (r: unknown) => T,
+    from: number,
+  ): AsyncIterable<ListPage<T>> {
+    for (let startIndex = from; ;) {
+      query.set('startIndex', String(startIndex));
+      const page = await list();
+      startIndex += page.resources.length;
+      const last = page.resources.length === 0 || startIndex > page.totalResults;
+      yield { items: page.resources.map(map), next: last ? null : formatPosition({ startIndex }) };
+      if (last) return;
+    }
+  }
+}
+
+/** The scimType of a refusal of a cursor (RFC 9865 section 2), else undefined. */
+function staleCursor(error: unknown): string | undefined {
+  if (!(error instanceof UpstreamRefusedError) || error.status !== 400) return undefined;
+  return error.scimType === 'expiredCursor' || error.scimType === 'invalidCursor' ? error.scimType : undefined;
 }
 
 function readFeatures(body: unknown): ProviderFeatures {

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { parseCheckpoint } from '../sync-checkpoint.js';
 import { SYNC_RUN_STATUSES, type StreamCounts, type SyncRunEntity, type SyncRunStats } from '../sync-run.entity.js';
 
 const COUNT = { type: 'integer', minimum: 0 } as const;
@@ -72,10 +73,23 @@ export class SyncRunResponse {
 
   @ApiProperty({ type: String, nullable: true, description: 'Why the run failed; null otherwise.' })
   error!: string | null;
+
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    description:
+      'How often a worker took this run over from another (one that stopped for a shutdown, or died) and resumed it from its ' +
+      'last committed page.',
+  })
+  takeovers!: number;
+
+  @ApiProperty({ ...INSTANT, description: 'When a worker last resumed this run; null when it never was.' })
+  resumed_at!: string | null;
 }
 
 /** A plain object of the SyncRunResponse shape. */
 export function toSyncRunResponse(run: SyncRunEntity): SyncRunResponse {
+  const checkpoint = parseCheckpoint(run.checkpoint);
   return {
     id: run.id,
     connection_id: run.connectionId,
@@ -89,6 +103,8 @@ export function toSyncRunResponse(run: SyncRunEntity): SyncRunResponse {
     stats: parseStats(run.stats),
     pages: run.pages,
     error: run.error,
+    takeovers: checkpoint?.takeovers ?? 0,
+    resumed_at: checkpoint?.resumedAt ?? null,
   };
 }
 
