@@ -13,6 +13,7 @@ Starts the example SCIM 2.0 upstream with a seeded directory and prints its URLs
   --client-id <id>           client ID at the token endpoint (default orgsync-sync)
   --client-secret <secret>   its secret (default: random)
   --cursor                   offer RFC 9865 cursor paging besides index paging
+  --list-delay-ms <n>        wait this long before answering each listing request (default 0)
   --seed <seed>              seed of the generated data (default orgsync)
   --help                     this text
 `;
@@ -28,6 +29,7 @@ async function main(): Promise<void> {
       'client-id': { type: 'string' },
       'client-secret': { type: 'string' },
       cursor: { type: 'boolean', default: false },
+      'list-delay-ms': { type: 'string', default: '0' },
       seed: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
@@ -45,6 +47,7 @@ async function main(): Promise<void> {
     clientId: values['client-id'],
     clientSecret: values['client-secret'],
     cursorPaging: values.cursor,
+    listDelayMs: wholeNumber('list-delay-ms', values['list-delay-ms']),
     seed: values.seed,
   });
   process.stdout.write(

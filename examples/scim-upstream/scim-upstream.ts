@@ -8,6 +8,7 @@ import { registerTokenEndpoint, TOKEN_PATH, type TokenEndpointConfig } from './o
 import { TokenStore } from './oauth/token-store.js';
 import { CursorCodec } from './scim/cursor-codec.js';
 import type { ListingConfig, PaginationMethod } from './scim/list-request.js';
+import { ListingPace } from './scim/listing-pace.js';
 import { registerScimRoutes, SCIM_PREFIX } from './scim/scim-routes.js';
 import { UpstreamStats } from './upstream-stats.js';
 
@@ -46,6 +47,11 @@ export interface ScimUpstreamOptions {
   readonly defaultPaginationMethod?: PaginationMethod;
   /** With cursor paging: how long a cursor stays valid; default 600. */
   readonly cursorTimeoutSeconds?: number;
+  /**
+   * Milliseconds every listing request (GET /Users, GET /Groups) waits before it is answered; default 0. A
+   * client's walk through many pages then takes long enough to stop it part way. `setListDelay` changes it later.
+   */
+  readonly listDelayMs?: number;
   /** Seed of the deterministic data generator; default "orgsync". */
   readonly seed?: string | number;
   /** Generated users (and groups of membersPerGroup of them) to start with; default none. */
@@ -64,7 +70,9 @@ export interface ScimUpstream {
   readonly directory: ScimDirectory;
   readonly faults: Faults;
   readonly stats: UpstreamStats;
-  /** Stops listening and ends every open connection, hung requests included. */
+  /** Changes listDelayMs for listing requests that arrive from now on. */
+  setListDelay(milliseconds: number): void;
+  /** Stops listening and ends every open connection, hung and delayed requests included. */
   close(): Promise<void>;
 }
 
@@ -73,6 +81,7 @@ export async function startScimUpstream(options: ScimUpstreamOptions = {}): Prom
   const clientId = options.clientId ?? 'orgsync-sync';
   const clientSecret = options.clientSecret ?? randomBytes(32).toString('base64url');
   const listing = listingConfig(options);
+  const pace = new ListingPace(options.listDelayMs);
   const directory = new ScimDirectory(options.seed);
   if (options.users || options.groups) {
     directory.seed({ users: options.users ?? 0, groups: options.groups, membersPerGroup: options.membersPerGroup });
@@ -86,7 +95,7 @@ export async function startScimUpstream(options: ScimUpstreamOptions = {}): Prom
   // forceCloseConnections: close() must not wait for keep-alive or hung connections.
   const app = Fastify({ logger: false, forceCloseConnections: true });
   registerTokenEndpoint(app, { config: tokenEndpointConfig(options, clientId, clientSecret), tokens, faults, responder, stats });
-  await registerScimRoutes(app, { directory, listing, cursors, tokens, faults, responder, stats });
+  await registerScimRoutes(app, { directory, listing, pace, cursors, tokens, faults, responder, stats });
   await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
   const origin = originOf(app.server.address());
   directory.baseUrl = `${origin}${SCIM_PREFIX}`;
@@ -99,8 +108,10 @@ export async function startScimUpstream(options: ScimUpstreamOptions = {}): Prom
     directory,
     faults,
     stats,
+    setListDelay: (milliseconds) => pace.setListDelay(milliseconds),
     close: async () => {
       responder.releaseAll();
+      pace.releaseAll();
       await app.close();
     },
   };

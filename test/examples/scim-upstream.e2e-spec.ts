@@ -451,3 +451,43 @@ describe('example SCIM upstream: directory edits', () => {
     expect(directory.groupCount).toBe(0);
   });
 });
+
+describe('example SCIM upstream: listing delay (listDelayMs)', () => {
+  let upstream: ScimUpstream;
+  let token: string;
+
+  beforeAll(async () => {
+    // Longer than the test: a listing asked for while it applies is answered only when close() releases it.
+    upstream = await startScimUpstream({ users: 5, listDelayMs: 600_000 });
+    token = await obtainUpstreamToken(upstream);
+  });
+  afterAll(() => upstream.close());
+
+  it('counts a listing on arrival but holds its answer back; other endpoints and later listings after setListDelay(0) answer', async () => {
+    let settled = false;
+    const held = scimGet(upstream, '/Users', token).finally(() => (settled = true));
+    for (const deadline = Date.now() + 5_000; upstream.stats.apiRequests['/Users'] !== 1;) {
+      if (Date.now() > deadline) throw new Error('the held listing never reached the upstream');
+      await sleep(20);
+    }
+
+    // Only listings wait: the provider configuration answers while the listing is held.
+    expect((await scimGet(upstream, '/ServiceProviderConfig', token)).status).toBe(200);
+    upstream.setListDelay(0);
+    const groups = await scimGet(upstream, '/Groups', token);
+    expect(groups.status).toBe(200);
+    // The change applies to listings that arrive from now on; the one already waiting keeps its delay.
+    expect(settled).toBe(false);
+
+    await upstream.close();
+    await held.catch(() => undefined);
+    expect(settled).toBe(true);
+  });
+
+  it('refuses a delay that is not a whole number of milliseconds', async () => {
+    await expect(startScimUpstream({ listDelayMs: -1 })).rejects.toThrow(
+      'listDelayMs must be a whole number of milliseconds >= 0, not -1.',
+    );
+    expect(() => upstream.setListDelay(1.5)).toThrow('listDelayMs must be a whole number of milliseconds >= 0, not 1.5.');
+  });
+});

@@ -8,6 +8,7 @@ import type { UpstreamStats } from '../upstream-stats.js';
 import type { CursorCodec } from './cursor-codec.js';
 import { type ListingConfig, readListRequest } from './list-request.js';
 import { listPage } from './list-response.js';
+import type { ListingPace } from './listing-pace.js';
 import { ScimError } from './scim-error.js';
 import { serviceProviderConfig } from './service-provider-config.js';
 
@@ -16,6 +17,7 @@ export const SCIM_PREFIX = '/scim/v2';
 interface Dependencies {
   readonly directory: ScimDirectory;
   readonly listing: ListingConfig;
+  readonly pace: ListingPace;
   readonly cursors: CursorCodec;
   readonly tokens: TokenStore;
   readonly faults: Faults;
@@ -55,6 +57,7 @@ function registerResource<R extends { readonly id: string; readonly lastModified
 ): void {
   scim.get(`/${endpoint}`, async (request, reply) => {
     const listRequest = readListRequest(request.query as Record<string, unknown>, endpoint, deps.listing, deps.cursors);
+    await deps.pace.beforeListing();
     return respond(request, reply, deps, { endpoint, page: listRequest.page }, () =>
       listPage(collection, listRequest, serialize, { codec: deps.cursors, endpoint }),
     );
