@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,9 +11,25 @@ export interface OrgsyncProcess {
   readonly pid: number | undefined;
   readonly adminClientId: string;
   readonly adminClientSecret: string;
+  /** Milliseconds from spawning the process to the first 200 from the readiness path. */
+  readonly readyAfterMs: number;
   /** Everything the server printed so far. */
   output(): string;
   stop(): Promise<void>;
+}
+
+export interface OrgsyncProcessOptions {
+  /**
+   * Where the server's stdout and stderr go. By default they are piped into
+   * memory; a file keeps a long, busy run (request logs) out of this process.
+   */
+  readonly logFile?: string;
+  /** The path polled until it answers 200; default the authorization server metadata. */
+  readonly readyPath?: string;
+  /** How often it is polled, in milliseconds; default 200. */
+  readonly pollMs?: number;
+  /** Node options before the script, such as --cpu-prof (which NODE_OPTIONS may not carry). */
+  readonly nodeArgs?: readonly string[];
 }
 
 /** dist/examples/demo/orgsync-process.js → dist/src/main.js */
@@ -21,14 +38,22 @@ const ORGSYNC_MAIN = fileURLToPath(new URL('../../src/main.js', import.meta.url)
 /**
  * Starts the built orgsync server as a child process on a free port, with a
  * SQLite file in `dataDir`, a generated bootstrap admin, and the sync
- * scheduler polling often, then waits until it answers.
+ * scheduler polling often, then waits until it answers. `env` comes last, so
+ * it may override anything (NODE_ENV, DATABASE_URL, the admin, SECRETS_KEY).
  */
-export async function startOrgsync(dataDir: string, env: Record<string, string> = {}): Promise<OrgsyncProcess> {
+export async function startOrgsync(
+  dataDir: string,
+  env: Record<string, string> = {},
+  options: OrgsyncProcessOptions = {},
+): Promise<OrgsyncProcess> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const adminClientId = 'demo-platform-admin';
-  const adminClientSecret = randomBytes(32).toString('hex');
-  const child = spawn(process.execPath, [ORGSYNC_MAIN], {
+  // A restart on an existing database passes the same admin (and SECRETS_KEY) in `env`.
+  const adminClientId = env.BOOTSTRAP_ADMIN_CLIENT_ID ?? 'demo-platform-admin';
+  const adminClientSecret = env.BOOTSTRAP_ADMIN_CLIENT_SECRET ?? randomBytes(32).toString('hex');
+  const logFd = options.logFile === undefined ? undefined : openSync(options.logFile, 'a');
+  const spawnedAt = performance.now();
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ORGSYNC_MAIN], {
     env: {
       PATH: process.env.PATH,
       NODE_ENV: 'development',
@@ -43,32 +68,40 @@ export async function startOrgsync(dataDir: string, env: Record<string, string> 
       SYNC_POLL_INTERVAL_MS: '500',
       ...env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', logFd ?? 'pipe', logFd ?? 'pipe'],
   });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const orgsync = { url, pid: child.pid, adminClientId, adminClientSecret, output: () => output, stop: () => stopChild(child) };
+  // The child holds its own copy of the descriptor.
+  if (logFd !== undefined) closeSync(logFd);
+  let piped = '';
+  child.stdout?.on('data', (chunk: Buffer) => (piped += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (piped += chunk.toString()));
+  const output = (): string => (options.logFile === undefined ? piped : readFileSync(options.logFile, 'utf8'));
+  const stop = (): Promise<void> => stopChild(child);
+  let readyAfterMs: number;
   try {
-    await waitUntilReady(url, child);
+    await waitUntilReady(`${url}${options.readyPath ?? '/.well-known/oauth-authorization-server'}`, child, options.pollMs ?? 200);
+    readyAfterMs = performance.now() - spawnedAt;
   } catch (error) {
-    await orgsync.stop();
-    throw new Error(`${error instanceof Error ? error.message : String(error)}\n\norgsync's output:\n${output}`, { cause: error });
+    await stop();
+    throw new Error(`${error instanceof Error ? error.message : String(error)}\n\norgsync's output:\n${output().slice(-20_000)}`, {
+      cause: error,
+    });
   }
-  return orgsync;
+  return { url, pid: child.pid, adminClientId, adminClientSecret, readyAfterMs, output, stop };
 }
 
-async function waitUntilReady(url: string, child: ChildProcess): Promise<void> {
+async function waitUntilReady(url: string, child: ChildProcess, pollMs: number): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`orgsync exited with code ${child.exitCode} before it was ready.`);
     try {
-      const response = await fetch(`${url}/.well-known/oauth-authorization-server`, { signal: AbortSignal.timeout(1_000) });
-      if (response.ok) return;
+      const response = await fetch(url, { signal: AbortSignal.timeout(1_000) });
+      await response.arrayBuffer();
+      if (response.status === 200) return;
     } catch {
       // Not listening yet.
     }
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
   throw new Error('orgsync did not answer within 60 seconds.');
 }
@@ -85,7 +118,8 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-function freePort(): Promise<number> {
+/** A TCP port free on 127.0.0.1 right now. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

@@ -1,0 +1,89 @@
+import autocannon, { type Result } from 'autocannon';
+import { type ProcessUsage, ProcessSampler } from './process-sampler.js';
+
+/** One request, repeated by every connection for the whole row. */
+export interface LoadRequest {
+  readonly url: string;
+  readonly method?: 'GET' | 'POST';
+  readonly headers?: Record<string, string>;
+  readonly body?: string;
+}
+
+export interface LoadOptions {
+  readonly connections: number;
+  readonly durationSeconds: number;
+  /** Unmeasured load first, so JIT, caches and pools are warm. */
+  readonly warmupSeconds: number;
+  /** Requests per second over all connections; unset, as fast as the server answers. */
+  readonly overallRate?: number;
+}
+
+/** What one row measured: throughput and latency at the client, CPU and memory at the server. */
+export interface LoadMeasurement {
+  /** 200 responses per second over the measured interval. */
+  readonly requestsPerSecond: number;
+  readonly requests: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  /** Anything but a 200, connection errors and timeouts. */
+  readonly errors: number;
+  readonly errorDetail: ErrorDetail;
+  readonly durationSeconds: number;
+  readonly server: ProcessUsage;
+}
+
+export interface ErrorDetail {
+  /** Responses with a status other than 200, by status. */
+  readonly statuses: Record<string, number>;
+  readonly connectionErrors: number;
+  readonly timeouts: number;
+}
+
+/**
+ * Drives `request` with autocannon over loopback while sampling the server
+ * process `pid`. Latency percentiles are autocannon's (1 ms resolution, 200s only).
+ */
+export async function measureLoad(request: LoadRequest, pid: number, options: LoadOptions): Promise<LoadMeasurement> {
+  if (options.warmupSeconds > 0) await runAutocannon(request, { ...options, durationSeconds: options.warmupSeconds });
+  const sampler = new ProcessSampler(pid);
+  await sampler.start();
+  const result = await runAutocannon(request, options);
+  const server = await sampler.stop();
+  return summarize(result, server);
+}
+
+/** One autocannon run, unmeasured at the server (the soak samples the server itself). */
+export async function runAutocannon(request: LoadRequest, options: LoadOptions): Promise<Result> {
+  return await autocannon({
+    url: request.url,
+    method: request.method ?? 'GET',
+    headers: request.headers,
+    body: request.body,
+    connections: options.connections,
+    duration: options.durationSeconds,
+    overallRate: options.overallRate,
+    timeout: 10,
+  });
+}
+
+/** The row's figures from autocannon's result: only 200s count as served. */
+export function summarize(result: Result, server: ProcessUsage): LoadMeasurement {
+  const statuses: Record<string, number> = {};
+  let ok = 0;
+  for (const [status, { count }] of Object.entries(result.statusCodeStats)) {
+    if (status === '200') ok += count;
+    else statuses[status] = count;
+  }
+  const wrongStatuses = Object.values(statuses).reduce((sum, count) => sum + count, 0);
+  return {
+    requestsPerSecond: result.duration > 0 ? ok / result.duration : 0,
+    requests: ok,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    // autocannon's `errors` already includes its timeouts; a mismatch is a body that failed an expectation.
+    errors: wrongStatuses + result.errors + result.mismatches,
+    errorDetail: { statuses, connectionErrors: result.errors - result.timeouts, timeouts: result.timeouts },
+    durationSeconds: result.duration,
+    server,
+  };
+}

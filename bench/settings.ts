@@ -1,0 +1,19 @@
+import type { BenchOptions } from './options.js';
+import { ORGSYNC_BENCH_SETTINGS } from './servers/orgsync-server.js';
+
+/** How the servers and the load were set up, in words, at the head of the report. */
+export function describeSettings(options: BenchOptions): string[] {
+  const limit = Number(ORGSYNC_BENCH_SETTINGS.RATE_LIMIT_PER_ADDRESS).toLocaleString('en-US');
+  return [
+    `Load: autocannon in the harness process, ${options.connections} connections over loopback, ${options.warmupSeconds} s warm-up then ${options.durationSeconds} s measured per row; only 200 responses count as served, anything else (another status, a connection error, a timeout) is an error.`,
+    `orgsync: its own process, NODE_ENV=${ORGSYNC_BENCH_SETTINGS.NODE_ENV}, request logging on (LOG_LEVEL=${ORGSYNC_BENCH_SETTINGS.LOG_LEVEL}, ${ORGSYNC_BENCH_SETTINGS.LOG_FORMAT}, written to a file), METRICS_ACCESS=${ORGSYNC_BENCH_SETTINGS.METRICS_ACCESS}, sync scheduler on; rate limits on, at ${limit} requests per address and per client per window so they never trigger but their cost is measured; default rate-limit store (memory on SQLite, the database on PostgreSQL).`,
+    `Rows: the token row is POST /oauth/token with client_secret_basic and grant_type=client_credentials; the read row is GET /api/v1/members/:id with one bearer token obtained up front; the list rows are the first page (limit=100) of an organization of ${options.sizes.smallMembers.toLocaleString('en-US')} members (created through the API) and of ${options.sizes.bigMembers.toLocaleString('en-US')} (bulk-inserted; on PostgreSQL then ANALYZEd, as autovacuum would within a minute). Each row is checked with one request before the load.`,
+    'Reference servers in the same run, each its own process in production mode: a bare node:http server answering a fixed body, and node-oidc-provider 9 issuing ES256 JWT access tokens by client credentials (client_secret_basic, resource indicators).',
+    'Server CPU: utime + stime from /proc/<pid>/stat over the row, in % of one core. CPU/req: that CPU time per 200 response, steadier than req/s on a busy machine. Peak RSS: VmHWM reset per row through /proc/<pid>/clear_refs, and VmRSS sampled every 50 ms. Linux only.',
+    ...(options.soak
+      ? [
+          `Soak: ${options.soakSeconds} s of token requests and reads together at half the capacity just measured (each at a quarter of its own row's req/s, autocannon overallRate), a sync every minute (connection interval 60 s, ${options.sizes.soakSyncUsers.toLocaleString('en-US')} upstream users, 1 % changing every minute); RSS from /proc and nodejs_eventloop_lag_p99_seconds from /metrics sampled every few seconds; growth is the median of the last tenth against the median of the tenth after the first minute.`,
+        ]
+      : []),
+  ];
+}
