@@ -11,6 +11,7 @@ import { CryptoModule } from './common/crypto/crypto.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
+import { SqliteStatisticsScheduler } from './database/sqlite-statistics.scheduler.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { HealthModule } from './health/health.module.js';
 import { SigningKeysApiModule } from './oauth/keys/signing-keys-api.module.js';
@@ -62,6 +63,8 @@ export class AppModule {
         HealthModule,
         ...(servesApis(config.role) ? API_MODULES : []),
       ],
+      // The server's, not the CLI's: a long-lived connection keeps its planner statistics current.
+      providers: [SqliteStatisticsScheduler],
     };
   }
 }

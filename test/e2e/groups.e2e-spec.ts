@@ -525,6 +525,26 @@ describe('groups API (/api/v1/groups)', () => {
       expect(pages.flat().map((member) => member.id)).not.toContain(outsider.id);
     });
 
+    it('continues after a cursor whose member has since left the group, with the members who joined after it in id order', async () => {
+      const members: Member[] = [];
+      for (let i = 0; i < 5; i++) members.push(await createMember());
+      const [first, second, third, fourth, fifth] = [...members].sort((a, b) => byId(a.id, b.id));
+      const group = await createGroup({ member_ids: [first!.id, second!.id, fourth!.id] });
+
+      const pages = await walk<Member>(token, `/api/v1/groups/${group.id}/members`, { limit: 2 }, async (pageNumber) => {
+        if (pageNumber !== 1) return;
+        // The cursor names the second member, which now leaves; the third and fifth, both after it in id order, join.
+        const { etag } = await getGroup(group.id);
+        const patched = await api()
+          .patch(`/api/v1/groups/${group.id}`)
+          .set('if-match', etag)
+          .send({ member_ids: [first!.id, third!.id, fourth!.id, fifth!.id] });
+        expect(patched.status).toBe(200);
+      });
+
+      expect(pages.flat().map((member) => member.id)).toEqual([first!.id, second!.id, third!.id, fourth!.id, fifth!.id]);
+    });
+
     it('answers an empty page for a group without members', async () => {
       const group = await createGroup();
       expect((await api().get(`/api/v1/groups/${group.id}/members`)).body).toEqual({ data: [], next_cursor: null });

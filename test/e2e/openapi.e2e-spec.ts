@@ -1,3 +1,5 @@
+import { jest } from '@jest/globals';
+import { SwaggerModule } from '@nestjs/swagger';
 import { SCOPE_CATALOGUE } from '../../src/common/scopes.js';
 import { organizationWithClient } from '../support/factories.js';
 import { openApiPath, type Route, routesOf } from '../support/routes.js';
@@ -214,4 +216,30 @@ describe('the OpenAPI document and Swagger UI', () => {
       expect(response.body).toMatchObject({ status: 404, instance: path, request_id: response.headers['x-request-id'] });
     },
   );
+});
+
+/** Start-up does not pay for a document most processes never serve. */
+describe('the OpenAPI document is built on demand', () => {
+  let t: TestApp;
+  let createDocument: jest.SpiedFunction<typeof SwaggerModule.createDocument>;
+  beforeAll(async () => {
+    createDocument = jest.spyOn(SwaggerModule, 'createDocument');
+    t = await startTestApp();
+  });
+  afterAll(async () => {
+    createDocument.mockRestore();
+    await t.close();
+  });
+
+  it('on the first request for it, not at start-up, and only once', async () => {
+    expect(createDocument).not.toHaveBeenCalled();
+
+    const first = await t.http().get('/docs/openapi.json');
+    const second = await t.http().get('/docs/swagger-ui-init.js');
+
+    expect(first.status).toBe(200);
+    expect((first.body as Document).paths).toHaveProperty(['/api/v1/members']);
+    expect(second.status).toBe(200);
+    expect(createDocument).toHaveBeenCalledTimes(1);
+  });
 });

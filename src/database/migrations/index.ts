@@ -4,6 +4,7 @@ import { SyncConnections1763800000000 } from './1763800000000-SyncConnections.js
 import { SecurityLifecycle1763810000000 } from './1763810000000-SecurityLifecycle.js';
 import { RateLimits1763820000000 } from './1763820000000-RateLimits.js';
 import { ScaleOut1763830000000 } from './1763830000000-ScaleOut.js';
+import { ListFilterIndexes1763840000000 } from './1763840000000-ListFilterIndexes.js';
 
 /** Every migration in order. Landed migrations are never edited: add a new one. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   SecurityLifecycle1763810000000,
   RateLimits1763820000000,
   ScaleOut1763830000000,
+  ListFilterIndexes1763840000000,
 ];

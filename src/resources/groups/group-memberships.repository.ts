@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager, type SelectQueryBuilder } from 'typeorm';
 import { MemberEntity } from '../members/member.entity.js';
 import { GroupMembershipEntity } from './group-membership.entity.js';
 
@@ -36,6 +36,16 @@ export class GroupMembershipsRepository {
 
   /** A page of the group's live members, keyset on member id. */
   liveMembersOf(organizationId: string, groupId: string, limit: number, afterId?: string): Promise<MemberEntity[]> {
+    return this.liveMembersQuery(organizationId, groupId, limit, afterId).getMany();
+  }
+
+  /**
+   * The page query itself, also for checking its plan. The keyset and the
+   * order are on gm.member_id (equal to m.id), so the (group_id, member_id)
+   * primary key walks the group's members in order and stops at the limit,
+   * with no sort of the whole group, however large.
+   */
+  liveMembersQuery(organizationId: string, groupId: string, limit: number, afterId?: string): SelectQueryBuilder<MemberEntity> {
     const query = this.dataSource
       .getRepository(MemberEntity)
       .createQueryBuilder('m')
@@ -43,8 +53,8 @@ export class GroupMembershipsRepository {
       .where('m.organization_id = :organizationId', { organizationId })
       .andWhere('gm.group_id = :groupId', { groupId })
       .andWhere('m.deleted_at IS NULL');
-    if (afterId !== undefined) query.andWhere('m.id > :afterId', { afterId });
-    return query.orderBy('m.id', 'ASC').limit(limit).getMany();
+    if (afterId !== undefined) query.andWhere('gm.member_id > :afterId', { afterId });
+    return query.orderBy('gm.member_id', 'ASC').limit(limit);
   }
 
   /**

@@ -5,7 +5,9 @@ import { TIMESTAMP_COLUMN } from '../../database/column-types.js';
 @Entity('groups')
 @Index('ix_groups_organization_id', ['organizationId', 'id'])
 @Index('ix_groups_organization_updated', ['organizationId', 'updatedAt'])
-@Index('ix_groups_organization_external', ['organizationId', 'externalId'])
+// The list filters' indexes: the equality, then id for the keyset order (migration ListFilterIndexes).
+@Index('ix_groups_organization_external_id', ['organizationId', 'externalId', 'id'])
+@Index('ix_groups_organization_display_name', ['organizationId', 'displayName', 'id'])
 @Index('ux_groups_source_external', ['source', 'externalId'], { unique: true, where: "source <> 'api'" })
 export class GroupEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 })

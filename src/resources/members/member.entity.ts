@@ -9,7 +9,9 @@ import { TIMESTAMP_COLUMN } from '../../database/column-types.js';
   unique: true,
   where: 'deleted_at IS NULL AND email_normalized IS NOT NULL',
 })
-@Index('ix_members_organization_external', ['organizationId', 'externalId'])
+// The list filters' indexes: the equality, then id for the keyset order (migration ListFilterIndexes).
+@Index('ix_members_organization_email', ['organizationId', 'emailNormalized', 'id'])
+@Index('ix_members_organization_active', ['organizationId', 'active', 'id'])
 @Index('ux_members_source_external', ['source', 'externalId'], { unique: true, where: "source <> 'api'" })
 export class MemberEntity {
   /** UUIDv7: immutable and time-ordered, the key of stable keyset pagination. */
