@@ -70,7 +70,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   // Before any route exists: each route's metrics hook is attached as the route is added.
   if (config.metrics.access !== 'off') registerHttpMetrics(fastify, app.get(HttpMetrics));
   // Order matters: onRequest hooks run as added, and a request the rate limit refuses must still carry the headers.
-  await registerSecurityHeaders(app, { hsts: servedOverHttps(config), docsPath: DOCS_PATH });
+  registerSecurityHeaders(app, { hsts: servedOverHttps(config), docsPath: DOCS_PATH });
   // A worker has no OAuth endpoint: there, /oauth/token is a plain 404 problem like any unknown path.
   const apis = servesApis(config.role);
   const formPaths = OAUTH_FORM_PATHS.map((path) => `/${path}`);
@@ -82,8 +82,9 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   registerResponseHeaders(fastify);
   const shutdown = app.get(ShutdownState);
   // A response sent while draining closes its connection, so the server can close without waiting out keep-alive timeouts.
-  fastify.addHook('onSend', async (request, reply) => {
+  fastify.addHook('onSend', (request, reply, payload, done) => {
     if (shutdown.isDraining && request.raw.httpVersionMajor === 1) void reply.header('connection', 'close');
+    done(null, payload);
   });
   const oauthErrors = new OAuthErrorFilter();
   app.useGlobalFilters(new ProblemDetailsFilter(oauthPaths.map((path) => ({ path, filter: oauthErrors }))));

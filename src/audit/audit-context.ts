@@ -1,4 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { FastifyRequest } from 'fastify';
+import type { Principal } from '../auth/principal.js';
+import { currentRequest } from '../common/http/request-context.js';
 
 /** Where the work being audited comes from; the audit log fills in what an event leaves out from here. */
 export interface AuditContext {
@@ -21,7 +24,25 @@ export function withAuditContext<T>(context: AuditContext, work: () => T): T {
   return storage.run(context, work);
 }
 
-/** The audit context of the code running now, if any. */
+/**
+ * The audit context of the code running now, if any: one set explicitly (the
+ * CLI, a scheduled job, a test), else that of the HTTP request being handled:
+ * its ID, the caller's address and, once the bearer guard has run, the
+ * principal it established. Read from the request when an event is recorded,
+ * so no per-request interceptor has to set it up.
+ */
 export function currentAuditContext(): AuditContext | undefined {
-  return storage.getStore();
+  const explicit = storage.getStore();
+  if (explicit) return explicit;
+  const request = currentRequest();
+  return request ? requestAuditContext(request as FastifyRequest & { user?: Principal }) : undefined;
+}
+
+function requestAuditContext(request: FastifyRequest & { user?: Principal }): AuditContext {
+  return {
+    requestId: String(request.id),
+    sourceAddress: request.ip,
+    clientId: request.user?.clientId ?? null,
+    organizationId: request.user?.organizationId ?? null,
+  };
 }

@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
+import { randomBytesPool } from '../common/cache/random-bytes.pool.js';
 
 /**
  * IDs of audit events: UUIDv7 (RFC 9562 section 5.7) whose timestamp is the
@@ -18,11 +18,12 @@ export class AuditEventIds {
       this.seq = (this.seq + 1) | 0;
     } else {
       // A fresh random start with the top bit clear leaves 2^31 steps of headroom within the millisecond.
-      this.seq = randomBytes(4).readUInt32BE() >>> 1;
+      const bytes = randomBytesPool.take(4);
+      this.seq = new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0) >>> 1;
       // An earlier time (a clock stepped back) still gets an ID of its own time; only the same millisecond counts up.
       this.lastMs = ms;
     }
-    return uuidv7({ msecs: ms, seq: this.seq });
+    return uuidv7({ msecs: ms, seq: this.seq, random: randomBytesPool.take(16) });
   }
 }
 

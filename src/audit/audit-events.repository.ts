@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { type Repository, type SelectQueryBuilder } from 'typeorm';
 import { AuditEventEntity, type AuditOutcome } from './audit-event.entity.js';
 import { lowestAuditEventIdAt } from './audit-event-id.js';
+import { InsertStatements, insertSizes } from './audit-insert.statements.js';
 
 /** What a list of audit events may be narrowed to; every field is optional and they combine with AND. */
 export interface AuditEventFilter {
@@ -21,11 +22,20 @@ export interface AuditEventFilter {
 
 @Injectable()
 export class AuditEventsRepository {
-  constructor(@InjectRepository(AuditEventEntity) private readonly events: Repository<AuditEventEntity>) {}
+  private readonly inserts: InsertStatements<AuditEventEntity>;
 
-  /** One multi-row INSERT for a whole batch. */
+  constructor(@InjectRepository(AuditEventEntity) private readonly events: Repository<AuditEventEntity>) {
+    this.inserts = new InsertStatements(events.metadata);
+  }
+
+  /**
+   * A whole batch at once: one multi-row INSERT of a fixed size, or several in
+   * one transaction (audit-insert.statements.ts says why the sizes are fixed).
+   */
   async insertMany(events: readonly AuditEventEntity[]): Promise<void> {
-    if (events.length > 0) await this.events.insert(events as AuditEventEntity[]);
+    if (events.length === 0) return;
+    if (insertSizes(events.length).length === 1) return this.inserts.write(this.events.manager, events);
+    await this.events.manager.transaction((manager) => this.inserts.write(manager, events));
   }
 
   /**

@@ -11,26 +11,14 @@ import { RevocationList } from '../oauth/revocation/revocation-list.js';
 import { issuedAtMs } from '../oauth/tokens/token-id.js';
 import { BearerErrors } from './bearer-errors.js';
 import type { Principal } from './principal.js';
+import { CLOCK_TOLERANCE_SECONDS, describeJwtError, requiredClaims, type VerifiedClaims } from './verified-claims.js';
+import { VerifiedTokenCache } from './verified-token.cache.js';
 
-/** RFC 8725 section 3.3 and RFC 9068 section 4: a verifier allows a little clock skew and no more. */
-const CLOCK_TOLERANCE_SECONDS = 60;
+export type { VerifiedClaims } from './verified-claims.js';
+
 /** Far above any token this server issues; refuses absurd input before parsing it. */
 const MAX_TOKEN_LENGTH = 4096;
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
-
-/** The claims of a verified access token (RFC 9068 section 2.2, plus org_id). */
-export interface VerifiedClaims {
-  readonly iss: string;
-  readonly sub: string | undefined;
-  readonly aud: string | string[];
-  readonly client_id: string;
-  readonly org_id: string;
-  readonly scope: string;
-  readonly jti: string;
-  readonly iat: number;
-  readonly exp: number;
-  readonly nbf: number | undefined;
-}
 
 /** A token that passed every check, with the client it was issued to, as of now. */
 export interface VerifiedAccessToken {
@@ -49,13 +37,18 @@ export interface VerifiedAccessToken {
  */
 @Injectable()
 export class AccessTokenVerifier {
+  /** Tokens whose signature was checked already (verified-token.cache.ts says what is and is not cached). */
+  private readonly verified: VerifiedTokenCache;
+
   constructor(
     private readonly keys: SigningKeysService,
     private readonly clients: ClientDirectory,
     private readonly revocations: RevocationList,
     private readonly config: AppConfig,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.verified = new VerifiedTokenCache(clock);
+  }
 
   /** The bearer guard's check: the caller behind a token, or an RFC 6750 invalid_token. */
   async verify(token: string): Promise<Principal> {
@@ -92,6 +85,18 @@ export class AccessTokenVerifier {
   }
 
   private async verifyTokenOrThrow(token: string): Promise<VerifiedAccessToken> {
+    const claims = this.verified.get(token) ?? (await this.verifySignedClaims(token));
+    // RFC 7009 section 2: a revoked token is refused from then on; the list is in memory, no query per call.
+    // Checked on every call, cached claims or not, as is the client's current state below.
+    if (this.revocations.isRevoked(claims.jti)) throw BearerErrors.invalidToken('The access token has been revoked.');
+    const client = await this.liveClientOf(claims);
+    // Scopes taken away from the client leave its outstanding tokens at once (least privilege).
+    const scopes = claims.scope.split(' ').filter((s): s is Scope => isKnownScope(s) && client.allowedScopes.has(s));
+    return { claims, client, scopes };
+  }
+
+  /** The checks that depend on the token alone; their result is cached for the token's lifetime. */
+  private async verifySignedClaims(token: string): Promise<VerifiedClaims> {
     if (token.length > MAX_TOKEN_LENGTH || !JWT_SHAPE.test(token)) throw BearerErrors.invalidToken('The access token is malformed.');
     const header = decodeHeader(token);
     const key = typeof header.kid === 'string' ? await this.keys.verificationKey(header.kid) : undefined;
@@ -100,12 +105,8 @@ export class AccessTokenVerifier {
       throw BearerErrors.invalidToken('The token is not an access token (typ must be at+jwt).');
     }
     const claims = requiredClaims(this.verifySignatureAndClaims(token, key.publicKey, key.alg));
-    // RFC 7009 section 2: a revoked token is refused from then on; the list is in memory, no query per call.
-    if (this.revocations.isRevoked(claims.jti)) throw BearerErrors.invalidToken('The access token has been revoked.');
-    const client = await this.liveClientOf(claims);
-    // Scopes taken away from the client leave its outstanding tokens at once (least privilege).
-    const scopes = claims.scope.split(' ').filter((s): s is Scope => isKnownScope(s) && client.allowedScopes.has(s));
-    return { claims, client, scopes };
+    this.verified.remember(token, claims);
+    return claims;
   }
 
   private verifySignatureAndClaims(token: string, publicKey: KeyObject, alg: jwt.Algorithm): jwt.JwtPayload {
@@ -139,25 +140,6 @@ export class AccessTokenVerifier {
   }
 }
 
-function requiredClaims(payload: jwt.JwtPayload): VerifiedClaims {
-  const { iss, sub, aud, client_id: clientId, org_id: organizationId, scope, jti, exp, iat, nbf } = payload as Record<string, unknown>;
-  if (
-    typeof iss !== 'string' ||
-    typeof iat !== 'number' ||
-    typeof clientId !== 'string' ||
-    typeof organizationId !== 'string' ||
-    typeof scope !== 'string' ||
-    typeof jti !== 'string' ||
-    typeof exp !== 'number' ||
-    (sub !== undefined && typeof sub !== 'string') ||
-    (nbf !== undefined && typeof nbf !== 'number')
-  ) {
-    throw BearerErrors.invalidToken('The access token lacks required claims.');
-  }
-  // jwt.verify has checked aud against ours, so it is a string or an array of strings.
-  return { iss, sub, aud: aud as string | string[], client_id: clientId, org_id: organizationId, scope, jti, iat, exp, nbf };
-}
-
 function decodeHeader(token: string): Record<string, unknown> {
   try {
     const header: unknown = JSON.parse(Buffer.from(token.slice(0, token.indexOf('.')), 'base64url').toString('utf8'));
@@ -166,15 +148,4 @@ function decodeHeader(token: string): Record<string, unknown> {
     // reported below
   }
   throw BearerErrors.invalidToken('The access token is malformed.');
-}
-
-function describeJwtError(error: unknown): string {
-  if (error instanceof jwt.TokenExpiredError) return 'The access token has expired.';
-  if (error instanceof jwt.NotBeforeError) return 'The access token is not valid yet.';
-  if (error instanceof jwt.JsonWebTokenError) {
-    if (error.message.startsWith('jwt issuer invalid')) return 'The access token was issued by another issuer.';
-    if (error.message.startsWith('jwt audience invalid')) return 'The access token is meant for another audience.';
-    if (error.message === 'invalid signature') return 'The access token signature is invalid.';
-  }
-  return 'The access token is invalid.';
 }

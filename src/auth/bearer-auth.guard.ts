@@ -2,7 +2,7 @@ import { type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { BEARER_STRATEGY } from './bearer.strategy.js';
-import { IS_PUBLIC } from './public.decorator.js';
+import { routeAccessOf } from './route-access.js';
 
 /** Global: every route needs a valid bearer token unless it is marked @Public(). */
 @Injectable()
@@ -12,8 +12,7 @@ export class BearerAuthGuard extends AuthGuard(BEARER_STRATEGY) {
   }
 
   override canActivate(context: ExecutionContext): Promise<boolean> | boolean {
-    const isPublic = this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
-    if (isPublic) return true;
+    if (routeAccessOf(this.reflector, context).isPublic) return true;
     return super.canActivate(context) as Promise<boolean>;
   }
 

@@ -44,4 +44,14 @@ describe('ClientSecretHasher', () => {
     const other = new ClientSecretHasher(new SecretsKeyring(generateRootKey()));
     expect(hasher.matches(hasher.digest('s'), other.hash('s'))).toBe(false);
   });
+
+  it('answers alike on every use of a stored record, whose decoded hash it keeps', () => {
+    const right = hasher.hash('orgsync_cs_right');
+    const other = hasher.hash('orgsync_cs_other');
+    for (let i = 0; i < 3; i++) {
+      expect(hasher.matches(hasher.digest('orgsync_cs_right'), right)).toBe(true);
+      expect(hasher.matches(hasher.digest('orgsync_cs_right'), other)).toBe(false);
+      expect(hasher.matches(hasher.digest('orgsync_cs_other'), other)).toBe(true);
+    }
+  });
 });

@@ -76,4 +76,28 @@ describe('ConnectionLock', () => {
 
     expect(events).toEqual(['holder ends', 'background runs']);
   });
+
+  it('starts the work of an uncontended caller at once, and queues the next caller behind it', async () => {
+    const lock = new ConnectionLock();
+    const events: string[] = [];
+    const first = gate();
+    const running = lock.run(async () => {
+      events.push('first starts');
+      await first.opened;
+      events.push('first ends');
+    });
+    expect(events).toEqual(['first starts']);
+    const second = lock.run(async () => {
+      events.push('second runs');
+    });
+    await Promise.resolve();
+    expect(events).toEqual(['first starts']);
+    first.open();
+    await Promise.all([running, second]);
+    await lock.run(async () => {
+      events.push('third runs');
+    });
+
+    expect(events).toEqual(['first starts', 'first ends', 'second runs', 'third runs']);
+  });
 });

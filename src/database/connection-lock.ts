@@ -13,6 +13,8 @@ const holds = new AsyncLocalStorage<Hold>();
 export class ConnectionLock {
   private tail: Promise<void> = Promise.resolve();
   private current: Hold | undefined;
+  /** Callers holding or waiting for the lock. */
+  private users = 0;
 
   /** True in the async context that holds the lock, while it holds it. */
   get heldHere(): boolean {
@@ -25,13 +27,16 @@ export class ConnectionLock {
     const previous = this.tail;
     let release!: () => void;
     this.tail = new Promise<void>((resolve) => (release = resolve));
-    await previous;
+    // Nobody holds or awaits the lock: every earlier holder has released it, so there is nothing to wait for.
+    // Skipping that await saves a turn of the microtask queue on every uncontended statement (most of them).
+    if (this.users++ > 0) await previous;
     const hold: Hold = {};
     this.current = hold;
     try {
       return await holds.run(hold, work);
     } finally {
       this.current = undefined;
+      this.users--;
       release();
     }
   }

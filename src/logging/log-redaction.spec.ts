@@ -1,5 +1,5 @@
 import { pino } from 'pino';
-import { REDACTED, redactedPaths, scrubSecrets } from './log-redaction.js';
+import { anchoredRedactPaths, REDACTED, redactedPaths, scrubSecrets } from './log-redaction.js';
 
 describe('scrubSecrets', () => {
   it.each([
@@ -39,5 +39,32 @@ describe('redactedPaths', () => {
     });
     expect(line).not.toMatch(/secret-\d/);
     expect(JSON.parse(line).req.headers.authorization).toBe(REDACTED);
+  });
+});
+
+describe('anchoredRedactPaths', () => {
+  function logged(fields: Record<string, unknown>): Record<string, unknown> {
+    const lines: string[] = [];
+    pino({ redact: { paths: anchoredRedactPaths(), censor: REDACTED } }, { write: (line: string) => lines.push(line) }).info(fields, 'x');
+    return JSON.parse(lines.join('')) as Record<string, unknown>;
+  }
+
+  it('redacts secret names at the top of a line and down to three levels under object fields', () => {
+    const line = logged({
+      client_secret: 'top-secret-0',
+      authorization: 'Bearer top-secret-1',
+      detail: { client_assertion: 'detail-secret-2', nested: { access_token: 'detail-secret-3', deeper: { password: 'detail-secret-4' } } },
+      body: { token: 'body-secret-5' },
+      connection: { clientSecret: 'connection-secret-6' },
+      headers: { 'proxy-authorization': 'Basic header-secret-7' },
+    });
+    expect(JSON.stringify(line)).not.toMatch(/secret-\d/);
+    expect(line).toMatchObject({ client_secret: REDACTED, detail: { nested: { deeper: { password: REDACTED } } } });
+  });
+
+  it('starts no path with a wildcard, so lines without those fields are never walked', () => {
+    expect(anchoredRedactPaths().filter((path) => path.startsWith('*'))).toEqual([]);
+    const fields = { method: 'GET', route: '/api/v1/members/:id', path: '/api/v1/members/1', status: 200, responseTime: 1.5 };
+    expect(logged(fields)).toMatchObject(fields);
   });
 });

@@ -1,7 +1,7 @@
 import { type DestinationStream, type Logger, type LoggerOptions, pino } from 'pino';
 import { prettyFactory } from 'pino-pretty';
 import type { LoggingConfig } from '../config/app-config.js';
-import { REDACTED, redactedPaths, scrubSecrets } from './log-redaction.js';
+import { anchoredRedactPaths, REDACTED, scrubSecrets } from './log-redaction.js';
 
 /** The label of the request ID on every request-scoped line (Fastify's request.log and Nest's Logger alike). */
 export const REQUEST_ID_KEY = 'requestId';
@@ -11,8 +11,12 @@ export const REQUEST_ID_KEY = 'requestId';
  * Nest's Logger writes to it (PinoNestLogger). `destination` replaces stdout;
  * tests pass a stream that collects the lines.
  *
- * Writes are synchronous (pino.destination's default), so the lines written
- * just before a crash or an exit are not lost in a buffer.
+ * Stdout is written asynchronously (pino's own sonic-boom destination,
+ * `sync: false`): a synchronous write per request line costs a system call on
+ * the hot path. pino flushes that destination synchronously when the process
+ * exits, whatever calls process.exit (Nest's shutdown hooks, main.ts, the
+ * shutdown deadline): it registers the stream with on-exit-leak-free, so the
+ * lines written just before an exit are not lost.
  */
 export function createRootLogger(config: LoggingConfig, destination?: DestinationStream): Logger {
   const verbose = config.level === 'debug' || config.level === 'trace';
@@ -21,7 +25,8 @@ export function createRootLogger(config: LoggingConfig, destination?: Destinatio
     timestamp: pino.stdTimeFunctions.isoTime,
     // "level":"info" rather than 30: readable without pino's table, and what most log shippers expect.
     formatters: { level: (label) => ({ level: label }) },
-    redact: { paths: redactedPaths(), censor: REDACTED },
+    // Anchored paths only (log-redaction.ts says why): the request line, all scalars, is never walked.
+    redact: { paths: anchoredRedactPaths(), censor: REDACTED },
     // Serializers choose fields instead of copying objects: a request line never carries a body, headers or a query.
     serializers: {
       req: (request: { method?: string; url?: string }) => ({ method: request.method, path: pathWithoutQuery(request.url) }),
@@ -35,7 +40,12 @@ export function createRootLogger(config: LoggingConfig, destination?: Destinatio
       },
     },
   };
-  return pino(options, config.format === 'pretty' ? prettyStream(destination) : (destination ?? pino.destination({ dest: 1, sync: true })));
+  return pino(options, config.format === 'pretty' ? prettyStream(destination) : (destination ?? stdoutDestination()));
+}
+
+/** Buffered writes to stdout; pino flushes them synchronously on exit. */
+function stdoutDestination(): DestinationStream {
+  return pino.destination({ dest: 1, sync: false });
 }
 
 /**
@@ -53,7 +63,7 @@ function prettyStream(destination: DestinationStream | undefined): DestinationSt
     messageFormat: '{if context}[{context}] {end}{msg}',
     singleLine: true,
   });
-  const out = destination ?? pino.destination({ dest: 1, sync: true });
+  const out = destination ?? stdoutDestination();
   return { write: (line: string) => out.write(format(line)) };
 }
 

@@ -7,12 +7,13 @@ import type { FastifyInstance } from 'fastify';
  * route (discovery, the JWKS) declares itself publicly cacheable.
  */
 export function registerResponseHeaders(fastify: FastifyInstance): void {
-  fastify.addHook('onSend', async (request, reply) => {
+  // A callback hook: it runs on every response, and a promise per response is measurable.
+  fastify.addHook('onSend', (request, reply, payload, done) => {
     void reply.header('x-request-id', String(request.id));
     if (!reply.hasHeader('cache-control')) void reply.header('cache-control', 'no-store');
     const vary = reply.getHeader('vary');
-    const varies = typeof vary === 'string' ? vary.split(',').map((v) => v.trim().toLowerCase()) : [];
-    if (!varies.includes('authorization'))
-      void reply.header('vary', [...(typeof vary === 'string' && vary ? [vary] : []), 'Authorization'].join(', '));
+    if (typeof vary !== 'string' || vary === '') void reply.header('vary', 'Authorization');
+    else if (!vary.split(',').some((v) => v.trim().toLowerCase() === 'authorization')) void reply.header('vary', `${vary}, Authorization`);
+    done(null, payload);
   });
 }

@@ -41,6 +41,8 @@ function decodeUtf8(bytes: Buffer): string {
 }
 
 function formDecode(value: string): string {
+  // Most IDs and secrets (orgsync's are base64url) have nothing encoded.
+  if (!value.includes('%') && !value.includes('+')) return value;
   try {
     return decodeURIComponent(value.replaceAll('+', ' '));
   } catch {

@@ -35,7 +35,11 @@ export function parseFormBody(body: Buffer): FormParams {
   return params;
 }
 
+/** Neither `%` nor `+`: the common case (grant_type=client_credentials) has nothing to decode. */
+const ENCODED = /[%+]/;
+
 function decodeComponent(raw: string): string {
+  if (!ENCODED.test(raw)) return raw;
   try {
     return decodeURIComponent(raw.replaceAll('+', ' '));
   } catch {
@@ -48,7 +52,10 @@ function decodeComponent(raw: string): string {
  * and parameters must not be included more than once.
  */
 export function singleParameter(params: FormParams, name: string): string | undefined {
-  const values = params.get(name)?.filter((value) => value !== '');
+  const all = params.get(name);
+  // Sent once (the usual case): no array to build.
+  if (all?.length === 1) return all[0] === '' ? undefined : all[0];
+  const values = all?.filter((value) => value !== '');
   if (!values || values.length === 0) return undefined;
   if (values.length > 1) throw OAuthError.invalidRequest(`The ${name} parameter is included more than once.`);
   return values[0];

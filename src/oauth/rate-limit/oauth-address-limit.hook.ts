@@ -10,16 +10,17 @@ import type { OAuthRateLimits } from './oauth-rate-limits.js';
  * for every method on those paths, and before a route exists for one.
  */
 export function registerOAuthAddressLimit(fastify: FastifyInstance, limits: OAuthRateLimits, paths: readonly string[]): void {
-  fastify.addHook('onRequest', async (request, reply) => {
+  // A callback hook: every request passes here, and only OAuth ones need to wait for the counter.
+  fastify.addHook('onRequest', (request, reply, done) => {
     // The matched route too, not only the raw path: the router also matches percent-encoded spellings of it.
     const route = request.routeOptions.url;
-    if (!(route !== undefined && paths.includes(route)) && !paths.includes(request.url.split('?', 1)[0] ?? '')) return;
-    try {
-      await limits.admitAddress(request.ip);
-    } catch (error) {
-      if (!(error instanceof OAuthError)) throw error;
-      sendOAuthError(reply, error);
-      return reply;
-    }
+    if (!(route !== undefined && paths.includes(route)) && !paths.includes(request.url.split('?', 1)[0] ?? '')) return done();
+    limits.admitAddress(request.ip).then(
+      () => done(),
+      (error: unknown) => {
+        if (!(error instanceof OAuthError)) return done(error instanceof Error ? error : new Error(String(error)));
+        sendOAuthError(reply, error);
+      },
+    );
   });
 }

@@ -1,0 +1,41 @@
+import type { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
+
+/** A SELECT of one entity's columns, written once, and the conversion of its raw rows back into entities. */
+export interface RowQuery<T extends ObjectLiteral> {
+  /** In the driver's own placeholder syntax (`?` on SQLite, `$1` on PostgreSQL). */
+  readonly sql: string;
+  /** The statement's parameters, in the order the driver binds them. */
+  parameters(values: Readonly<Record<string, unknown>>): unknown[];
+  hydrate(row: Record<string, unknown>): T;
+}
+
+/**
+ * For the hottest reads: the statement text is built once from the entity's
+ * metadata, and each raw row goes through the same per-column conversion
+ * TypeORM applies itself (driver.prepareHydratedValue: SQLite's 0/1 booleans
+ * and UTC datetime text, PostgreSQL's timestamptz), so the entity is what
+ * findOneBy would have returned. `where` uses column names and :named
+ * parameters, never values: they are always bound.
+ */
+export function rowQuery<T extends ObjectLiteral>(dataSource: DataSource, target: EntityTarget<T>, where: string): RowQuery<T> {
+  const metadata = dataSource.getMetadata(target);
+  const driver = dataSource.driver;
+  const columns = metadata.columns;
+  const select = columns.map((column) => driver.escape(column.databaseName)).join(', ');
+  const names = [...where.matchAll(/:(\w+)/g)].map((match) => match[1]!);
+  const placeholders = Object.fromEntries(names.map((name) => [name, name]));
+  // Each parameter given its own name as value: what comes back is the binding order.
+  const [sql, order] = driver.escapeQueryWithParameters(
+    `SELECT ${select} FROM ${driver.escape(metadata.tableName)} WHERE ${where}`,
+    placeholders,
+  );
+  return {
+    sql,
+    parameters: (values) => (order as string[]).map((name) => values[name]),
+    hydrate(row) {
+      const entity = metadata.create() as T;
+      for (const column of columns) column.setEntityValue(entity, driver.prepareHydratedValue(row[column.databaseName], column));
+      return entity;
+    },
+  };
+}
