@@ -1,107 +1,118 @@
 import { Injectable } from '@nestjs/common';
-import { type EntityManager, In, IsNull } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
-import { GroupMembershipEntity } from '../../resources/groups/group-membership.entity.js';
-import { GroupEntity } from '../../resources/groups/group.entity.js';
-import { MemberEntity } from '../../resources/members/member.entity.js';
 import type { UpstreamGroup } from '../connectors/sync-connector.js';
 import type { StreamCounts } from '../runs/sync-run.entity.js';
+import {
+  deleteMemberships,
+  insertMemberships,
+  markGroupsSeen,
+  selectGroups,
+  selectLiveMembers,
+  selectMemberships,
+  type StoredGroup,
+  upsertGroups,
+} from './group-sync-sql.js';
+import { diffMemberships, groupMemberships, type MembershipDiff } from './membership-diff.js';
+import { dedupe, type SyncTarget } from './sync-page.js';
+import { ChunkedSql, storedInstant } from './sync-sql.js';
+
+/** A page's group as it will be written: its ID (the stored one, or a new one) and what is stored. */
+interface PlannedGroup {
+  readonly upstream: UpstreamGroup;
+  readonly id: string;
+  readonly stored: StoredGroup | undefined;
+}
 
 /**
  * Writes one page of upstream groups, with their memberships resolved to the
- * connection's live members, inside the page's transaction. A group whose
- * name or membership changed gets a new version, so incremental readers see it.
+ * connection's live members, inside the page's transaction. It reads what the
+ * page's groups hold, works out the difference in memory (membership-diff.ts)
+ * and writes only that, a chunk of rows per statement. A group whose name or
+ * membership changed gets a new version, so incremental readers see it.
  */
 @Injectable()
 export class GroupSyncWriter {
   async writePage(
     manager: EntityManager,
-    target: { organizationId: string; connectionId: string; runId: string },
+    target: SyncTarget,
     upstreamGroups: readonly UpstreamGroup[],
     now: Date,
     counts: StreamCounts,
   ): Promise<void> {
-    const page = [...new Map(upstreamGroups.map((g) => [g.externalId, g])).values()];
+    const page = dedupe(upstreamGroups);
     counts.fetched += upstreamGroups.length;
     if (page.length === 0) return;
-    const groups = manager.getRepository(GroupEntity);
-    const existing = new Map(
-      (await groups.findBy({ source: target.connectionId, externalId: In(page.map((g) => g.externalId)) })).map((g) => [g.externalId!, g]),
-    );
-    const memberIdsByExternal = await this.resolveMembers(manager, target.connectionId, page);
-    const currentMemberships = await this.membershipsOf(
-      manager,
-      [...existing.values()].map((g) => g.id),
-    );
-    const replaced: string[] = [];
-    const memberships: GroupMembershipEntity[] = [];
-    const seen: string[] = [];
-    for (const upstream of page) {
-      const memberIds = [
-        ...new Set(upstream.memberExternalIds.map((id) => memberIdsByExternal.get(id)).filter((id): id is string => !!id)),
-      ].sort();
-      let group = existing.get(upstream.externalId);
-      if (!group) {
-        group = Object.assign(new GroupEntity(), {
-          id: uuidv7(),
-          organizationId: target.organizationId,
-          externalId: upstream.externalId,
-          displayName: upstream.displayName,
-          source: target.connectionId,
-          version: 1,
-          syncSeenRun: target.runId,
-          createdAt: now,
-          updatedAt: now,
-          deletedAt: null,
-        });
-        await groups.insert(group);
-        counts.created++;
-      } else {
-        const membershipChanged = (currentMemberships.get(group.id) ?? []).join() !== memberIds.join();
-        if (group.deletedAt !== null || group.displayName !== upstream.displayName || membershipChanged) {
-          await groups.update(
-            { id: group.id },
-            { displayName: upstream.displayName, deletedAt: null, version: group.version + 1, updatedAt: now, syncSeenRun: target.runId },
-          );
-          counts.updated++;
-        } else {
-          seen.push(group.id);
-          continue;
-        }
-      }
-      replaced.push(group.id);
-      for (const memberId of memberIds) {
-        memberships.push(
-          Object.assign(new GroupMembershipEntity(), { groupId: group.id, memberId, organizationId: target.organizationId }),
-        );
-      }
-    }
-    if (replaced.length > 0) await manager.delete(GroupMembershipEntity, { groupId: In(replaced) });
-    for (let i = 0; i < memberships.length; i += 500) await manager.insert(GroupMembershipEntity, memberships.slice(i, i + 500));
-    if (seen.length > 0) await groups.update({ id: In(seen) }, { syncSeenRun: target.runId });
-    counts.unchanged += seen.length;
+    const sql = new ChunkedSql(manager);
+    const planned = await this.plan(sql, target.connectionId, page);
+    const diff = await this.diff(sql, target.connectionId, planned);
+    const changed = new Set(planned.filter((group) => isChanged(group, diff)));
+    const unchanged = planned.filter((group) => !changed.has(group));
+    await this.write(sql, { ...target, now: storedInstant(manager, now) }, [...changed], unchanged, diff);
+    const created = [...changed].filter((group) => !group.stored).length;
+    counts.created += created;
+    counts.updated += changed.size - created;
+    counts.unchanged += unchanged.length;
   }
 
-  /** One query for every member external ID the page names. */
-  private async resolveMembers(manager: EntityManager, connectionId: string, page: readonly UpstreamGroup[]): Promise<Map<string, string>> {
-    const externalIds = [...new Set(page.flatMap((g) => g.memberExternalIds))];
-    const found = new Map<string, string>();
-    for (let i = 0; i < externalIds.length; i += 500) {
-      const members = await manager.getRepository(MemberEntity).find({
-        select: { id: true, externalId: true },
-        where: { source: connectionId, externalId: In(externalIds.slice(i, i + 500)), deletedAt: IsNull() },
-      });
-      for (const member of members) found.set(member.externalId!, member.id);
-    }
-    return found;
+  /** Each upstream group with its stored row, if any (tombstones included). */
+  private async plan(sql: ChunkedSql, connectionId: string, page: readonly UpstreamGroup[]): Promise<PlannedGroup[]> {
+    const externalIds = page.map((group) => group.externalId);
+    const rows = await sql.readAll<StoredGroup, string>(externalIds, 'wide', (ids) => selectGroups(sql.dialect, connectionId, ids));
+    const stored = new Map(rows.map((group) => [group.external_id, group]));
+    return page.map((upstream) => {
+      const existing = stored.get(upstream.externalId);
+      return { upstream, id: existing?.id ?? uuidv7(), stored: existing };
+    });
   }
 
-  private async membershipsOf(manager: EntityManager, groupIds: string[]): Promise<Map<string, string[]>> {
-    const byGroup = new Map<string, string[]>();
-    if (groupIds.length === 0) return byGroup;
-    const rows = await manager.getRepository(GroupMembershipEntity).findBy({ groupId: In(groupIds) });
-    for (const row of rows) byGroup.set(row.groupId, [...(byGroup.get(row.groupId) ?? []), row.memberId]);
-    for (const ids of byGroup.values()) ids.sort();
-    return byGroup;
+  /** The upstream's memberships (resolved to live member IDs) against the stored ones. */
+  private async diff(sql: ChunkedSql, connectionId: string, planned: readonly PlannedGroup[]): Promise<MembershipDiff> {
+    const memberIds = await this.resolveMembers(sql, connectionId, planned);
+    const storedIds = planned.filter((group) => group.stored).map((group) => group.id);
+    const rows = await sql.readAll<{ group_id: string; member_id: string }, string>(storedIds, 'narrow', (ids) =>
+      selectMemberships(sql.dialect, ids),
+    );
+    const current = groupMemberships(rows.map((row) => ({ groupId: row.group_id, memberId: row.member_id })));
+    const desired = new Map<string, string[]>();
+    for (const group of planned) {
+      const resolved = group.upstream.memberExternalIds.map((id) => memberIds.get(id));
+      desired.set(
+        group.id,
+        resolved.filter((id): id is string => id !== undefined),
+      );
+    }
+    return diffMemberships(desired, current);
   }
+
+  /** Member ID by external ID, for every member the page's groups name. */
+  private async resolveMembers(sql: ChunkedSql, connectionId: string, planned: readonly PlannedGroup[]): Promise<Map<string, string>> {
+    const externalIds = [...new Set(planned.flatMap((group) => group.upstream.memberExternalIds))];
+    const rows = await sql.readAll<{ id: string; external_id: string }, string>(externalIds, 'narrow', (ids) =>
+      selectLiveMembers(sql.dialect, connectionId, ids),
+    );
+    return new Map(rows.map((row) => [row.external_id, row.id]));
+  }
+
+  /** The groups first (memberships reference them), then the membership difference. */
+  private async write(
+    sql: ChunkedSql,
+    target: SyncTarget & { now: unknown },
+    changed: readonly PlannedGroup[],
+    unchanged: readonly PlannedGroup[],
+    diff: MembershipDiff,
+  ): Promise<void> {
+    const rows = changed.map((group) => [group.id, group.upstream.externalId, group.upstream.displayName] as const);
+    await sql.writeAll(rows, 'wide', (chunk) => upsertGroups(sql.dialect, target, chunk));
+    const unchangedIds = unchanged.map((group) => group.id);
+    await sql.writeAll(unchangedIds, 'narrow', (ids) => markGroupsSeen(sql.dialect, target.runId, ids));
+    await sql.writeAll(diff.removes, 'narrow', (chunk) => deleteMemberships(sql.dialect, chunk));
+    await sql.writeAll(diff.adds, 'narrow', (chunk) => insertMemberships(sql.dialect, target.organizationId, chunk));
+  }
+}
+
+/** New, revived, renamed, or with other members: a new version that incremental readers will see. */
+function isChanged(group: PlannedGroup, diff: MembershipDiff): boolean {
+  const { stored, upstream } = group;
+  return !stored || stored.deleted_at !== null || stored.display_name !== upstream.displayName || diff.changedGroups.has(group.id);
 }

@@ -64,8 +64,10 @@ export class SyncRunEndings {
         },
         manager,
       );
-      await this.runs.succeed(manager, run.id, checkpoint, now);
-      return now;
+      // Stamped once the deletions are done, so the run's duration includes them.
+      const finishedAt = this.clock.now();
+      await this.runs.succeed(manager, run.id, checkpoint, finishedAt);
+      return finishedAt;
     });
     context.checkpoint = checkpoint;
     this.metrics?.runFinished(connection.id, 'succeeded', checkpoint.stats, started, finished);
@@ -143,7 +145,7 @@ export class SyncRunEndings {
           'Nothing was deleted. If the upstream really removed them, confirm the deletions for this connection and run it again.',
       );
     }
-    await this.deletions.apply(manager, connection.id, run.id, now);
+    await this.deletions.apply(manager, connection.id, run.id, now, plan);
     const stats = copyStats(checkpoint.stats);
     stats.members.deleted += plan.members.unseen;
     stats.groups.deleted += plan.groups.unseen;

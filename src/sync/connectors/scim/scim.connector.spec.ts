@@ -111,3 +111,36 @@ describe('SCIM positions as text', () => {
     expect(parsePosition(text)).toBeUndefined();
   });
 });
+
+describe('ScimConnector page size', () => {
+  async function requestedCount(config: Record<string, unknown>, resource: 'users' | 'groups' = 'users'): Promise<string | null> {
+    const requests: URLSearchParams[] = [];
+    const context: ConnectorContext = {
+      baseUrl: BASE,
+      getJson: async (url) => {
+        const { pathname, searchParams } = new URL(url);
+        if (pathname.endsWith('/ServiceProviderConfig')) return config;
+        requests.push(searchParams);
+        return { totalResults: 0, Resources: [] };
+      },
+    };
+    const session = await new ScimConnector().open(context);
+    for await (const page of session[resource]()) void page;
+    return requests[0]!.get('count');
+  }
+
+  it('asks for pages of 1,000 when the provider allows that many or states no limit', async () => {
+    expect(await requestedCount({ filter: { supported: true, maxResults: 5000 } })).toBe('1000');
+    expect(await requestedCount({})).toBe('1000');
+  });
+
+  it('asks for pages of 100 groups, each of which carries its members', async () => {
+    expect(await requestedCount({ filter: { supported: true, maxResults: 5000 } }, 'groups')).toBe('100');
+    expect(await requestedCount({ filter: { supported: true, maxResults: 50 } }, 'groups')).toBe('50');
+  });
+
+  it('asks for no more than the provider’s filter.maxResults or RFC 9865 maxPageSize', async () => {
+    expect(await requestedCount({ filter: { supported: true, maxResults: 200 } })).toBe('200');
+    expect(await requestedCount({ filter: { supported: true }, pagination: { cursor: true, maxPageSize: 300 } })).toBe('300');
+  });
+});

@@ -12,7 +12,16 @@ import type {
 import { toUpstreamGroup, toUpstreamUser } from './scim-mapping.js';
 import { formatPosition, parsePosition } from './scim-position.js';
 
-const PAGE_SIZE = 500;
+type Resource = 'Users' | 'Groups';
+
+/**
+ * The page size asked for, per resource, lowered to the provider's filter.maxResults or RFC 9865
+ * maxPageSize when it advertises one (RFC 7644 section 3.4.2.4: it may return fewer; the listing
+ * follows what it returns). Large pages mean fewer round trips and page transactions; a page of
+ * 1,000 users is well under a megabyte. A group carries its members, so a page of groups is
+ * smaller: 1,000 groups of 50 members would be 50,000 member references in memory at once.
+ */
+const PAGE_SIZE: Readonly<Record<Resource, number>> = { Users: 1000, Groups: 100 };
 
 interface ListResponse {
   readonly resources: unknown[];
@@ -20,12 +29,11 @@ interface ListResponse {
   readonly nextCursor: string | undefined;
 }
 
-type Resource = 'Users' | 'Groups';
-
 interface ProviderFeatures {
   readonly filter: boolean;
   readonly cursor: boolean;
-  readonly pageSize: number;
+  /** The largest page the provider serves, when it says. */
+  readonly maxPageSize: number | undefined;
 }
 
 /**
@@ -59,7 +67,7 @@ export class ScimConnector implements SyncConnector {
     map: (r: unknown) => T,
     options: ListOptions,
   ): AsyncIterable<ListPage<T>> {
-    const query = new URLSearchParams({ count: String(features.pageSize) });
+    const query = new URLSearchParams({ count: String(Math.min(PAGE_SIZE[resource], features.maxPageSize ?? Infinity)) });
     if (options.since) query.set('filter', `meta.lastModified ge "${options.since.toISOString()}"`);
     const list = async (): Promise<ListResponse> => readList(await context.getJson(`${context.baseUrl}/${resource}?${query}`));
     const from = options.from === undefined ? undefined : parsePosition(options.from);
@@ -132,8 +140,12 @@ function readFeatures(body: unknown): ProviderFeatures {
   const config = (body ?? {}) as Record<string, Record<string, unknown> | undefined>;
   const maxResults = Number(config.filter?.maxResults);
   const maxPageSize = Number(config.pagination?.maxPageSize);
-  const caps = [PAGE_SIZE, maxResults, maxPageSize].filter((n) => Number.isInteger(n) && n > 0);
-  return { filter: config.filter?.supported === true, cursor: config.pagination?.cursor === true, pageSize: Math.min(...caps) };
+  const caps = [maxResults, maxPageSize].filter((n) => Number.isInteger(n) && n > 0);
+  return {
+    filter: config.filter?.supported === true,
+    cursor: config.pagination?.cursor === true,
+    maxPageSize: caps.length > 0 ? Math.min(...caps) : undefined,
+  };
 }
 
 function readList(body: unknown): ListResponse {
