@@ -17,13 +17,16 @@ describe('UpstreamHttp against a real loopback server', () => {
   let url: string;
   const answers: Array<(res: import('node:http').ServerResponse) => void> = [];
   const sleeps: number[] = [];
-  const http = new UpstreamHttp({
-    timeoutMs: 200,
-    retry: { attempts: 3, baseDelayMs: 10, maxDelayMs: 40, maxRetryAfterMs: 5_000 },
-    sleep: async (ms) => {
-      sleeps.push(ms);
-    },
-  });
+  const withTimeout = (timeoutMs: number): UpstreamHttp =>
+    new UpstreamHttp({
+      timeoutMs,
+      retry: { attempts: 3, baseDelayMs: 10, maxDelayMs: 40, maxRetryAfterMs: 5_000 },
+      sleep: async (ms) => {
+        sleeps.push(ms);
+      },
+    });
+  // Generous, so a loaded machine never turns an answer into a timeout; the hanging case has its own short one.
+  const http = withTimeout(10_000);
 
   beforeAll(async () => {
     server = createServer((_req, res) => (answers.shift() ?? ((r) => r.end('{}')))(res));
@@ -66,7 +69,9 @@ describe('UpstreamHttp against a real loopback server', () => {
       () => undefined,
       () => undefined,
     );
-    const error = await http.request(url, {}).catch((e: unknown) => e);
+    const error = await withTimeout(200)
+      .request(url, {})
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UpstreamError);
     expect((error as Error).message).toMatch(/did not answer within 200 ms/);
     expect((error as Error).message).not.toContain('secret');
