@@ -1,5 +1,6 @@
+import { createRequire } from 'node:module';
 import { type DestinationStream, type Logger, type LoggerOptions, pino } from 'pino';
-import { prettyFactory } from 'pino-pretty';
+import type * as PinoPretty from 'pino-pretty';
 import type { LoggingConfig } from '../config/app-config.js';
 import { anchoredRedactPaths, REDACTED, scrubSecrets } from './log-redaction.js';
 
@@ -56,7 +57,7 @@ function stdoutDestination(): DestinationStream {
  * development (the default NODE_ENV), where this format is the default.
  */
 function prettyStream(destination: DestinationStream | undefined): DestinationStream {
-  const format = prettyFactory({
+  const format = loadPinoPretty().prettyFactory({
     colorize: destination === undefined && process.stdout.isTTY === true,
     translateTime: 'SYS:HH:MM:ss.l',
     ignore: 'pid,hostname,context',
@@ -65,6 +66,16 @@ function prettyStream(destination: DestinationStream | undefined): DestinationSt
   });
   const out = destination ?? stdoutDestination();
   return { write: (line: string) => out.write(format(line)) };
+}
+
+/**
+ * pino-pretty and its dependencies load only for LOG_FORMAT=pretty: JSON
+ * logging (production) never uses them, and loading them added to every
+ * start-up (--cpu-prof). It is CommonJS, so a synchronous require keeps
+ * createRootLogger synchronous.
+ */
+function loadPinoPretty(): typeof PinoPretty {
+  return createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty;
 }
 
 /** The path of a URL or request target, never its query, which may carry parameters nobody should read in a log. */

@@ -1,4 +1,9 @@
-import { decodeJwt, decodeProtectedHeader, errors, type JWTPayload } from 'jose';
+import type { JWTPayload } from 'jose';
+// jose's subpaths, not its index: these three are a few small files, while the index loads all of
+// jose (JWE, key import, remote key sets), which start-up does not need (client-jwks.ts loads that lazily).
+import { decodeProtectedHeader } from 'jose/decode/protected_header';
+import * as errors from 'jose/errors';
+import { decodeJwt } from 'jose/jwt/decode';
 
 /**
  * The rules of a private_key_jwt client assertion (RFC 7523 sections 2.2 and 3)

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { createLocalJWKSet, createRemoteJWKSet, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
+import type { JSONWebKeySet, JWTVerifyGetKey } from 'jose';
 import type { ClientAuthRecord } from '../../clients/client-directory.js';
 import { AppConfig } from '../../config/app-config.js';
 
@@ -48,11 +48,13 @@ export class ClientJwks {
   }
 
   private remoteSet(jwksUri: string): JWTVerifyGetKey {
-    return createRemoteJWKSet(new URL(jwksUri), {
+    const url = new URL(jwksUri);
+    const options = {
       timeoutDuration: this.config.security.clientJwksTimeoutMs,
       cooldownDuration: JWKS_COOLDOWN_MS,
       cacheMaxAge: JWKS_CACHE_MAX_AGE_MS,
-    });
+    };
+    return deferredKeySet(async () => (await remoteJwksModule()).createRemoteJWKSet(url, options));
   }
 
   private remember(clientId: string, entry: CachedKeys): void {
@@ -66,10 +68,37 @@ export class ClientJwks {
 }
 
 function localSet(jwks: string): JWTVerifyGetKey | undefined {
+  let parsed: JSONWebKeySet;
   try {
-    return createLocalJWKSet(JSON.parse(jwks) as JSONWebKeySet);
+    parsed = JSON.parse(jwks) as JSONWebKeySet;
   } catch {
     // Registration validates the set, so only a row written around the API gets here.
     return undefined;
   }
+  // A set jose finds malformed fails on first use instead: verification then answers the same
+  // invalid_client ("Client authentication failed.") that an unusable registration gets.
+  return deferredKeySet(async () => (await localJwksModule()).createLocalJWKSet(parsed));
+}
+
+/*
+ * jose's key-set code (key import, fetch, caching) is loaded on the first
+ * private_key_jwt request, not at start-up: most deployments never see one,
+ * and loading it took tens of milliseconds of the time to ready (--cpu-prof).
+ * The import runs once; every later caller shares the same module promise.
+ */
+let localJwks: Promise<typeof import('jose/jwks/local')> | undefined;
+let remoteJwks: Promise<typeof import('jose/jwks/remote')> | undefined;
+const localJwksModule = () => (localJwks ??= import('jose/jwks/local'));
+const remoteJwksModule = () => (remoteJwks ??= import('jose/jwks/remote'));
+
+/**
+ * A key set built on its first use, then reused: the same one jose object per
+ * client entry, so a remote set keeps its fetched keys and cooldown between requests.
+ */
+function deferredKeySet(build: () => Promise<JWTVerifyGetKey>): JWTVerifyGetKey {
+  let keys: Promise<JWTVerifyGetKey> | undefined;
+  return async (header, token) => {
+    keys ??= build();
+    return (await keys)(header, token);
+  };
 }
