@@ -50,4 +50,20 @@ describe('sanitizeDetails', () => {
     const sanitized = sanitizeDetails({ a: { b: { c: { d: { e: 1 } } } }, long: 'x'.repeat(5000) });
     expect(sanitized).toEqual({ a: { b: { c: { d: REDACTED } } }, long: `${'x'.repeat(1000)}…` });
   });
+  it('keeps a "__proto__" key as an own key of the details, never as their prototype', () => {
+    const sanitized = sanitizeDetails(JSON.parse('{"__proto__": {"client_secret": "s3cret"}, "n": 1}') as Record<string, unknown>);
+    expect(Object.getPrototypeOf(sanitized)).toBe(Object.prototype);
+    expect(JSON.parse(JSON.stringify(sanitized))).toEqual(JSON.parse('{"__proto__": {"client_secret": "[redacted]"}, "n": 1}'));
+  });
+
+  it('redacts a sensitive key and a JWT-like value on every event, not only the first', () => {
+    const jwt = 'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln';
+    for (let i = 0; i < 3; i += 1) {
+      expect(sanitizeDetails({ client_secret: 'x', note: `token ${jwt}`, secret_id: 'id' })).toEqual({
+        client_secret: REDACTED,
+        note: REDACTED,
+        secret_id: 'id',
+      });
+    }
+  });
 });

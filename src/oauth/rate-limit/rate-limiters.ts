@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterPostgres, RateLimiterRedis } from 'rate-limiter-flexible';
 import type { DataSource } from 'typeorm';
 import type { RateLimitConfig } from '../../config/app-config.js';
@@ -83,15 +83,59 @@ export function createRateLimiters(config: RateLimitConfig, dataSource: DataSour
   return withLifecycle({ perAddress: memory(shapes.perAddress), failures: memory(shapes.failures), perClient: memory(shapes.perClient) });
 }
 
+type LimiterName = 'perAddress' | 'failures' | 'perClient';
+type Limiters = Pick<RateLimiters, LimiterName>;
+
+/**
+ * ioredis is imported only here, once ready() runs (onModuleInit, before the
+ * server listens): loading it cost 100-230 ms of every start-up, Redis
+ * configured or not. The limiters exist from then on.
+ */
 function redisLimiters(
   url: string,
-  shapes: Record<'perAddress' | 'failures' | 'perClient', LimiterShape>,
+  shapes: Record<LimiterName, LimiterShape>,
   duration: number,
   memory: (shape: LimiterShape) => RateLimiterMemory,
 ): RateLimiters {
+  let store: (Limiters & { readonly redis: Redis }) | undefined;
+  const built = (): Limiters & { readonly redis: Redis } => {
+    if (!store) throw new Error('The Redis rate limiters are used before ready() resolved');
+    return store;
+  };
+  return {
+    get perAddress() {
+      return built().perAddress;
+    },
+    get failures() {
+      return built().failures;
+    },
+    get perClient() {
+      return built().perClient;
+    },
+    ready: async () => {
+      store ??= await connectRedisLimiters(url, shapes, duration, memory);
+    },
+    // Redis expires keys itself.
+    sweep: async () => {},
+    close: async () => {
+      const redis = store?.redis;
+      if (!redis) return;
+      if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());
+      else redis.disconnect();
+    },
+  };
+}
+
+async function connectRedisLimiters(
+  url: string,
+  shapes: Record<LimiterName, LimiterShape>,
+  duration: number,
+  memory: (shape: LimiterShape) => RateLimiterMemory,
+): Promise<Limiters & { readonly redis: Redis }> {
+  const { Redis: RedisClient } = await import('ioredis');
   const logger = new Logger('RateLimits');
   // No offline queue: while Redis is away a command fails at once and the insurance limiter answers.
-  const redis = new Redis(url, { enableOfflineQueue: false, lazyConnect: true, maxRetriesPerRequest: 1 });
+  const redis = new RedisClient(url, { enableOfflineQueue: false, lazyConnect: true, maxRetriesPerRequest: 1 });
   let degraded = false;
   redis.on('error', (error: Error) => {
     if (degraded) return;
@@ -111,18 +155,8 @@ function redisLimiters(
       inMemoryBlockOnConsumed: shape.points + 1,
       insuranceLimiter: memory(shape),
     });
-  return {
-    perAddress: limiter(shapes.perAddress),
-    failures: limiter(shapes.failures),
-    perClient: limiter(shapes.perClient),
-    ready: () => connectWithin(redis, REDIS_READY_TIMEOUT_MS),
-    // Redis expires keys itself.
-    sweep: async () => {},
-    close: async () => {
-      if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());
-      else redis.disconnect();
-    },
-  };
+  await connectWithin(redis, REDIS_READY_TIMEOUT_MS);
+  return { redis, perAddress: limiter(shapes.perAddress), failures: limiter(shapes.failures), perClient: limiter(shapes.perClient) };
 }
 
 /** Waits for the first connection, but never holds start-up hostage to Redis: its error listener reports the outage. */

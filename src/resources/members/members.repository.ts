@@ -26,13 +26,11 @@ export class MembersRepository {
    * conversions. findOneBy built the same statement through a QueryBuilder on
    * every call, which cost more than running it.
    */
-  async findLive(organizationId: string, id: string, manager: EntityManager = this.dataSource.manager): Promise<MemberEntity | null> {
+  findLive(organizationId: string, id: string, manager: EntityManager = this.dataSource.manager): Promise<MemberEntity | null> {
     // IDs are UUIDs: anything else names no member, and never reaches the database.
-    if (!isUuid(id)) return null;
+    if (!isUuid(id)) return Promise.resolve(null);
     this.liveById ??= rowQuery(this.dataSource, MemberEntity, 'organization_id = :organizationId AND id = :id AND deleted_at IS NULL');
-    const rows: unknown = await manager.query(this.liveById.sql, this.liveById.parameters({ organizationId, id }));
-    const row = Array.isArray(rows) ? (rows[0] as Record<string, unknown> | undefined) : undefined;
-    return row ? this.liveById.hydrate(row) : null;
+    return this.liveById.first(manager, { organizationId, id });
   }
 
   findLiveByEmail(organizationId: string, emailNormalized: string, manager: EntityManager): Promise<MemberEntity | null> {

@@ -1,4 +1,5 @@
-import type { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
+import type { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import { SqliteDirectRead } from './sqlite-direct-read.js';
 
 /** A SELECT of one entity's columns, written once, and the conversion of its raw rows back into entities. */
 export interface RowQuery<T extends ObjectLiteral> {
@@ -7,6 +8,8 @@ export interface RowQuery<T extends ObjectLiteral> {
   /** The statement's parameters, in the order the driver binds them. */
   parameters(values: Readonly<Record<string, unknown>>): unknown[];
   hydrate(row: Record<string, unknown>): T;
+  /** The first matching entity, or null: straight from SQLite when that is safe (sqlite-direct-read.ts), else through `manager`. */
+  first(manager: EntityManager, values: Readonly<Record<string, unknown>>): Promise<T | null>;
 }
 
 /**
@@ -29,13 +32,24 @@ export function rowQuery<T extends ObjectLiteral>(dataSource: DataSource, target
     `SELECT ${select} FROM ${driver.escape(metadata.tableName)} WHERE ${where}`,
     placeholders,
   );
+  const direct = new SqliteDirectRead(dataSource, sql);
+  const parameters = (values: Readonly<Record<string, unknown>>): unknown[] => (order as string[]).map((name) => values[name]);
+  const hydrate = (row: Record<string, unknown>): T => {
+    const entity = metadata.create() as T;
+    for (const column of columns) column.setEntityValue(entity, driver.prepareHydratedValue(row[column.databaseName], column));
+    return entity;
+  };
   return {
     sql,
-    parameters: (values) => (order as string[]).map((name) => values[name]),
-    hydrate(row) {
-      const entity = metadata.create() as T;
-      for (const column of columns) column.setEntityValue(entity, driver.prepareHydratedValue(row[column.databaseName], column));
-      return entity;
+    parameters,
+    hydrate,
+    async first(manager, values) {
+      const bound = parameters(values);
+      const directRow = direct.firstRow(manager, bound);
+      if (directRow !== undefined) return directRow === null ? null : hydrate(directRow);
+      const rows: unknown = await manager.query(sql, bound);
+      const row = Array.isArray(rows) ? (rows[0] as Record<string, unknown> | undefined) : undefined;
+      return row ? hydrate(row) : null;
     },
   };
 }
