@@ -35,7 +35,8 @@ function sanitize(value: unknown, depth: number): unknown {
       if (item === undefined) continue;
       const clean = isSensitiveKey(key) ? REDACTED : sanitize(item, depth + 1);
       // defineProperty: a "__proto__" key stays an own key, as Object.fromEntries would make it, never a prototype.
-      if (key === '__proto__') Object.defineProperty(sanitized, key, { value: clean, enumerable: true, writable: true, configurable: true });
+      if (key === '__proto__')
+        Object.defineProperty(sanitized, key, { value: clean, enumerable: true, writable: true, configurable: true });
       else sanitized[key] = clean;
     }
     return sanitized;

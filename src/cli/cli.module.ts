@@ -36,7 +36,7 @@ export class CliModule {
         ScheduleModule.forRoot(),
         CommonModule,
         CryptoModule,
-        DatabaseModule.forRoot({ retryAttempts: 0 }),
+        DatabaseModule.forRoot({ retryAttempts: 0, checkpointInWorker: false }),
         AuditModule,
         OrganizationsModule,
         ClientsModule,

@@ -36,6 +36,7 @@ describe('buildDataSourceOptions on SQLite', () => {
       // 1 is NORMAL (0 OFF, 2 FULL, 3 EXTRA).
       expect(db.pragma('synchronous', { simple: true })).toBe(1);
       expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(10000);
+      expect(db.pragma('journal_size_limit', { simple: true })).toBe(64 * 1024 * 1024);
       expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     } finally {
       db.close();

@@ -8,12 +8,15 @@ import { ConfigurationError } from '../config/environment.js';
 import { buildDataSourceOptions } from './data-source-options.js';
 import { migrateSchema } from './schema-migrator.js';
 import { SecretsKeyFingerprint } from './secrets-key-fingerprint.js';
+import { SqliteCheckpointer } from './sqlite-checkpoints/sqlite-checkpointer.service.js';
 import { serializeSqliteTransactions } from './sqlite-transactions.js';
 import { StartupLock } from './startup-lock.js';
 
 export interface DatabaseModuleOptions {
   /** Connection attempts after the first failure; the server waits for a database that is still starting, the CLI does not. */
   readonly retryAttempts?: number;
+  /** Whether SQLite's WAL checkpoints run on a worker thread (SqliteCheckpointer): for the long-lived server, not the CLI. */
+  readonly checkpointInWorker?: boolean;
 }
 
 /**
@@ -57,7 +60,7 @@ export class DatabaseModule {
           },
         }),
       ],
-      providers: [SecretsKeyFingerprint, StartupLock],
+      providers: [SecretsKeyFingerprint, StartupLock, ...(options.checkpointInWorker === false ? [] : [SqliteCheckpointer])],
       exports: [StartupLock],
     };
   }
