@@ -52,7 +52,7 @@ export class AccessTokenVerifier {
 
   /** The bearer guard's check: the caller behind a token, or an RFC 6750 invalid_token. */
   async verify(token: string): Promise<Principal> {
-    const { claims, scopes } = await this.verifyToken(token);
+    const { claims, scopes } = await this.verifyTokenOrThrow(token);
     return {
       clientId: claims.client_id,
       organizationId: claims.org_id,
@@ -66,7 +66,8 @@ export class AccessTokenVerifier {
    * Every check the bearer guard makes, returning what introspection reports
    * (RFC 7662 section 2.2) and revocation needs; throws BearerErrors.invalidToken.
    */
-  async verifyToken(token: string): Promise<VerifiedAccessToken> {
+  verifyToken(token: string): Promise<VerifiedAccessToken> {
+    // Not async: verifyTokenOrThrow's own promise (rejected, never thrown) is the answer; a wrapper would add ticks per request.
     return this.verifyTokenOrThrow(token);
   }
 

@@ -37,11 +37,38 @@ export function createRootLogger(config: LoggingConfig, destination?: Destinatio
     hooks: {
       // Messages are free text, which `redact` cannot see into.
       logMethod(args, method) {
-        method.apply(this, args.map((arg) => (typeof arg === 'string' ? scrubSecrets(arg) : arg)) as Parameters<typeof method>);
+        method.apply(this, scrubbedArguments(args) as Parameters<typeof method>);
       },
     },
   };
   return pino(options, config.format === 'pretty' ? prettyStream(destination) : (destination ?? stdoutDestination()));
+}
+
+/**
+ * The arguments of a log call with every string scrubbed. Runs on every line
+ * (3-4 % of a request's CPU with a copy per call, --cpu-prof), so the
+ * arguments are copied only when a string actually changed: a constant message
+ * ("request completed") or an object-only call passes through as it came.
+ */
+export function scrubbedArguments(args: unknown[]): unknown[] {
+  for (let index = 0; index < args.length; index++) {
+    const arg = args[index];
+    if (typeof arg !== 'string') continue;
+    const scrubbed = scrubSecrets(arg);
+    if (scrubbed !== arg) return scrubFrom(args, index, scrubbed);
+  }
+  return args;
+}
+
+/** A copy of `args` whose string at `first` is `scrubbed` and whose later strings are scrubbed too. */
+function scrubFrom(args: unknown[], first: number, scrubbed: string): unknown[] {
+  const copy = args.slice();
+  copy[first] = scrubbed;
+  for (let index = first + 1; index < copy.length; index++) {
+    const arg = copy[index];
+    if (typeof arg === 'string') copy[index] = scrubSecrets(arg);
+  }
+  return copy;
 }
 
 /** Buffered writes to stdout; pino flushes them synchronously on exit. */

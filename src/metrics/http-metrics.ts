@@ -11,6 +11,7 @@ const LABELS = ['method', 'route', 'status'] as const;
 export class HttpMetrics {
   private readonly requests: Counter<(typeof LABELS)[number]>;
   private readonly duration: Histogram<(typeof LABELS)[number]>;
+  private readonly series = new Map<string, SeriesChildren>();
 
   constructor(metrics: MetricsRegistry) {
     this.requests = new Counter({
@@ -29,10 +30,33 @@ export class HttpMetrics {
   }
 
   observe(method: string, route: string | undefined, status: number, milliseconds: number): void {
-    const labels = { method: methodLabel(method), route: routeLabel(route), status };
-    this.requests.inc(labels);
-    this.duration.observe(labels, milliseconds / 1000);
+    const series = this.seriesOf(methodLabel(method), routeLabel(route), status);
+    series.requests.inc();
+    series.duration.observe(milliseconds / 1000);
   }
+
+  /**
+   * prom-client's children for one label set, built on its first response and
+   * reused: a request then allocates no label object and prom-client checks
+   * the label names once per series rather than per request. Bounded like the
+   * series themselves: methods and routes are bounded sets (metric-labels.ts),
+   * statuses are three digits.
+   */
+  private seriesOf(method: string, route: string, status: number): SeriesChildren {
+    const key = `${method} ${route} ${status}`;
+    let series = this.series.get(key);
+    if (series === undefined) {
+      const labels = { method, route, status };
+      series = { requests: this.requests.labels(labels), duration: this.duration.labels(labels) };
+      this.series.set(key, series);
+    }
+    return series;
+  }
+}
+
+interface SeriesChildren {
+  readonly requests: { inc(value?: number): void };
+  readonly duration: { observe(value: number): void };
 }
 
 /**
