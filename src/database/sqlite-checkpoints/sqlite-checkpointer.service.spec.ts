@@ -9,7 +9,12 @@ import type { DataSource } from 'typeorm';
 import { waitFor } from '../../../test/support/wait-for.js';
 import { SQLITE_WAL_AUTOCHECKPOINT_PAGES } from '../data-source-options.js';
 import type { CheckpointWorkerData } from './sqlite-checkpoint.worker.js';
-import { CHECKPOINTER_START_BYTES, SAFETY_NET_AUTOCHECKPOINT_PAGES, SqliteCheckpointer, WAL_WATCH_INTERVAL_MS } from './sqlite-checkpointer.service.js';
+import {
+  CHECKPOINTER_START_BYTES,
+  SAFETY_NET_AUTOCHECKPOINT_PAGES,
+  SqliteCheckpointer,
+  WAL_WATCH_INTERVAL_MS,
+} from './sqlite-checkpointer.service.js';
 
 /** A stand-in for the thread: Jest runs the TypeScript sources, beside which there is no compiled worker to load. */
 class FakeWorker extends EventEmitter {
