@@ -13,8 +13,9 @@ export default {
   transform: { '^.+\\.ts$': ['@swc/jest', { ...swc, swcrc: false }] },
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testRegex: '.*\\.(spec|e2e-spec)\\.ts$',
-  // Tests of PostgreSQL-only behaviour (row locks) belong to the PostgreSQL run alone.
-  testPathIgnorePatterns: ['/node_modules/', ...(process.env.TEST_DATABASE_URL ? [] : ['<rootDir>/test/e2e/postgres/'])],
+  // Tests of one database's own machinery belong to that database's run alone: test/e2e/postgres (row locks,
+  // advisory locks, replicas), test/e2e/sqlite (WAL checkpoints, planner statistics).
+  testPathIgnorePatterns: ['/node_modules/', process.env.TEST_DATABASE_URL ? '<rootDir>/test/e2e/sqlite/' : '<rootDir>/test/e2e/postgres/'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   setupFiles: ['<rootDir>/test/support/setup-env.ts'],
   testTimeout: 30_000,

@@ -174,15 +174,14 @@ describe('list queries are served from the (organization_id, id) index', () => {
     expectIndexedAndUnsorted(await explain(t.app.get(GroupsRepository).listQuery(organizationId, filters, 101, cursor)), keyed);
   });
 
-  // PostgreSQL's plan here is its cost model's call (with sorts allowed); SQLite decides from sqlite_stat4's samples.
-  (process.env.TEST_DATABASE_URL ? it.skip : it)(
-    'takes the few records changed since a recent instant from (organization_id, updated_at), sorting only those',
-    async () => {
-      const recent = new Date(Date.now() + 60_000);
-      const explained = await explain(t.app.get(MembersRepository).listQuery(organizationId, { updatedSince: recent }, 101));
-      expect(explained).toMatch(/^SEARCH m USING INDEX ix_members_organization_updated \(organization_id=\? AND updated_at>\?\)/m);
-    },
-  );
+  // SQLite only: PostgreSQL's plan here is its cost model's call (with sorts allowed); SQLite decides from
+  // sqlite_stat4's samples, which this checks are there and used.
+  const itOnSqlite = process.env.TEST_DATABASE_URL ? () => undefined : it;
+  itOnSqlite('takes the few records changed since a recent instant from (organization_id, updated_at), sorting only those', async () => {
+    const recent = new Date(Date.now() + 60_000);
+    const explained = await explain(t.app.get(MembersRepository).listQuery(organizationId, { updatedSince: recent }, 101));
+    expect(explained).toMatch(/^SEARCH m USING INDEX ix_members_organization_updated \(organization_id=\? AND updated_at>\?\)/m);
+  });
 
   it.each([
     ['first page', undefined],

@@ -1,8 +1,8 @@
 import { open } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { compileOrgsync, killed, type OrgsyncChild, startOrgsyncChild } from '../support/orgsync-process.js';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
-import { waitFor } from '../support/wait-for.js';
+import { compileOrgsync, killed, type OrgsyncChild, startOrgsyncChild } from '../../support/orgsync-process.js';
+import { createTestDatabase, type TestDatabase } from '../../support/test-database.js';
+import { waitFor } from '../../support/wait-for.js';
 
 /** The little of better-sqlite3 this test uses (the package ships no types). */
 interface WriterDatabase {
@@ -33,7 +33,7 @@ async function walCheckpointSequence(walPath: string): Promise<number> {
  * a SQLite file whose WAL another connection fills: that connection never
  * checkpoints (wal_autocheckpoint = 0), so only the server's thread can.
  */
-(process.env.TEST_DATABASE_URL ? describe.skip : describe)('SQLite WAL checkpoints on a worker thread', () => {
+describe('SQLite WAL checkpoints on a worker thread', () => {
   let build: Awaited<ReturnType<typeof compileOrgsync>>;
   let database: TestDatabase;
   let child: OrgsyncChild | undefined;
