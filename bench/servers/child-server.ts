@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
-import { freePort } from '../../examples/demo/orgsync-process.js';
+import { freePort, stopChild } from '../../examples/demo/orgsync-process.js';
 
 /** A server the harness started as its own process (so its CPU and memory are its own). */
 export interface ChildServer {
@@ -55,17 +55,4 @@ async function waitForStatus(url: string, child: ChildProcess, method: string): 
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`did not answer 200 at ${url} within 30 seconds.`);
-}
-
-/** SIGTERM, then SIGKILL after 5 s. */
-export function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const kill = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    child.once('exit', () => {
-      clearTimeout(kill);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
 }

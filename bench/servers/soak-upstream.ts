@@ -3,7 +3,7 @@ import { closeSync, openSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { UpstreamEndpoint } from '../scenarios/sync-driver.js';
-import { stopChild } from './child-server.js';
+import { stopChild } from '../../examples/demo/orgsync-process.js';
 
 const SOAK_UPSTREAM = fileURLToPath(new URL('./soak-upstream-server.js', import.meta.url));
 

@@ -106,7 +106,8 @@ async function waitUntilReady(url: string, child: ChildProcess, pollMs: number):
   throw new Error('orgsync did not answer within 60 seconds.');
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
+/** SIGTERM, then SIGKILL after 5 s. */
+export function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const kill = setTimeout(() => child.kill('SIGKILL'), 5_000);
