@@ -1,6 +1,6 @@
 import { jest } from '@jest/globals';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { createLocalJWKSet, decodeProtectedHeader, type JSONWebKeySet, jwtVerify } from 'jose';
+import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, type JSONWebKeySet, jwtVerify } from 'jose';
 import { DataSource } from 'typeorm';
 import { AuditLog, type AuditEventInput } from '../../src/audit/audit-log.js';
 import { Clock } from '../../src/common/clock.js';
@@ -138,7 +138,9 @@ describe('signing keys rotate on a schedule, and retired keys stay published whi
     const lastSecond = MAX_ACCESS_TOKEN_TTL - 1;
     const jwksThen = await keysAt(lastSecond).jwks();
     expect(jwksThen.keys.map((key) => key.kid)).toContain(oldKid);
-    await expect(verifyAt(longest.accessToken, jwksThen as JSONWebKeySet, new ShiftedClock(lastSecond).now())).resolves.toBeDefined();
+    // The token's own last second, not now + TTL - 1: a clock second may tick between issuing and this line.
+    const tokenLastSecond = new Date((decodeJwt(longest.accessToken).exp! - 1) * 1000);
+    await expect(verifyAt(longest.accessToken, jwksThen as JSONWebKeySet, tokenLastSecond)).resolves.toBeDefined();
     // Within the verifiers' leeway after that, still published; once the window has passed, gone.
     expect((await keysAt(RETIRED_KEY_PUBLISH_SECONDS - 5).jwks()).keys.map((key) => key.kid)).toContain(oldKid);
     const gone = keysAt(RETIRED_KEY_PUBLISH_SECONDS + 5);

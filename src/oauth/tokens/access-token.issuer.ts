@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import jwt from 'jsonwebtoken';
 import { AppConfig } from '../../config/app-config.js';
 import { Clock } from '../../common/clock.js';
 import { SigningKeysService } from '../keys/signing-keys.service.js';
+import { signJws } from './jws-signer.js';
 import { newTokenId } from './token-id.js';
 
 export interface AccessTokenSubject {
@@ -59,11 +59,8 @@ export class AccessTokenIssuer {
       iat,
       exp: iat + subject.ttlSeconds,
     };
-    const accessToken = jwt.sign(claims, key.privateKey, {
-      algorithm: key.alg,
-      // Section 2.1: typ "at+jwt" keeps access tokens from being confused with other JWTs.
-      header: { alg: key.alg, typ: 'at+jwt', kid: key.kid },
-    });
+    // Section 2.1: typ "at+jwt" keeps access tokens from being confused with other JWTs.
+    const accessToken = await signJws({ alg: key.alg, typ: 'at+jwt', kid: key.kid }, claims, key.privateKey);
     return { accessToken, tokenId, expiresIn: subject.ttlSeconds, scope };
   }
 }
