@@ -1,6 +1,6 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { FastifyRequest } from 'fastify';
 import type { Principal } from '../auth/principal.js';
+import { currentFrame, runWithParts } from '../common/async-context.js';
 import { currentRequest } from '../common/http/request-context.js';
 
 /** Where the work being audited comes from; the audit log fills in what an event leaves out from here. */
@@ -14,14 +14,12 @@ export interface AuditContext {
   readonly via?: 'cli' | 'schedule';
 }
 
-const storage = new AsyncLocalStorage<AuditContext>();
-
 /**
  * Runs `work` with `context` as the audit context of everything it calls,
  * awaited continuations included (AsyncLocalStorage follows the async chain).
  */
 export function withAuditContext<T>(context: AuditContext, work: () => T): T {
-  return storage.run(context, work);
+  return runWithParts({ audit: context }, work);
 }
 
 /**
@@ -32,7 +30,7 @@ export function withAuditContext<T>(context: AuditContext, work: () => T): T {
  * so no per-request interceptor has to set it up.
  */
 export function currentAuditContext(): AuditContext | undefined {
-  const explicit = storage.getStore();
+  const explicit = currentFrame()?.audit as AuditContext | undefined;
   if (explicit) return explicit;
   const request = currentRequest();
   return request ? requestAuditContext(request as FastifyRequest & { user?: Principal }) : undefined;

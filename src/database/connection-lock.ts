@@ -1,9 +1,7 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { currentFrame, runWithParts } from '../common/async-context.js';
 
 /** The async context that holds a lock; a new object for each hold, so a context that outlives its hold owns nothing. */
 type Hold = object;
-
-const holds = new AsyncLocalStorage<Hold>();
 
 /**
  * A first-come, first-served mutex whose holder may enter again: work started
@@ -18,7 +16,7 @@ export class ConnectionLock {
 
   /** True in the async context that holds the lock, while it holds it. */
   get heldHere(): boolean {
-    return this.current !== undefined && holds.getStore() === this.current;
+    return this.current !== undefined && currentFrame()?.lockHold === this.current;
   }
 
   /** Runs `work` holding the lock: at once in the holder's context, otherwise after everyone queued before it. */
@@ -33,7 +31,7 @@ export class ConnectionLock {
     const hold: Hold = {};
     this.current = hold;
     try {
-      return await holds.run(hold, work);
+      return await runWithParts({ lockHold: hold }, work);
     } finally {
       this.current = undefined;
       this.users--;
@@ -48,5 +46,5 @@ export class ConnectionLock {
  * caller instead of slipping into the holder's open transaction.
  */
 export function detachedFromConnectionLock<T>(work: () => T): T {
-  return holds.exit(work);
+  return runWithParts({ lockHold: undefined }, work);
 }
