@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
+import type { RateLimiterRes } from 'rate-limiter-flexible';
 import { DataSource } from 'typeorm';
 import { AuditLog } from '../../audit/audit-log.js';
 import { AppConfig, type RateLimitConfig } from '../../config/app-config.js';
 import type { OAuthRequestContext } from '../client-auth/oauth-form.js';
 import { OAuthError } from '../errors/oauth-error.js';
-import { createRateLimiters, type RateLimiters } from './rate-limiters.js';
+import { type CountingLimiter, createRateLimiters, type RateLimiters } from './rate-limiters.js';
 
 /** Longest key part kept as is; longer (or unprintable) ones are hashed, so a key fits the store's 255 characters. */
 const MAX_PLAIN_KEY_PART = 110;
@@ -34,8 +34,10 @@ const SWEEP_INTERVAL_MS = 5 * 60_000;
  *
  * Refusals are 429 with Retry-After (RFC 6585 section 4) and an RFC 6749-shaped
  * body, error "too_many_requests". Counters live in memory, PostgreSQL or Redis
- * (see createRateLimiters); a store failure degrades to per-process limits and never
- * fails the request.
+ * (see createRateLimiters; on PostgreSQL (a) and (c) are counted locally and sent
+ * in batches, so replicas may together overshoot them by a bounded amount, while
+ * (b) is counted in the table at once); a store failure degrades to per-process
+ * limits and never fails the request.
  */
 @Injectable()
 export class OAuthRateLimits implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
@@ -67,6 +69,12 @@ export class OAuthRateLimits implements OnModuleInit, OnApplicationBootstrap, On
     return this.limiters.sweep().catch(() => undefined);
   }
 
+  /** Sends the request counts still held in this process to the shared store (PostgreSQL); they go within FLUSH_INTERVAL_MS anyway. */
+  flushCounts(): Promise<void> {
+    return this.limiters.flush();
+  }
+
+  /** After the HTTP server closed and before TypeORM closes the pool (modules nearer the root shut down first). */
   onApplicationShutdown(): Promise<void> {
     clearInterval(this.sweeper);
     return this.limiters.close();
@@ -110,7 +118,7 @@ export class OAuthRateLimits implements OnModuleInit, OnApplicationBootstrap, On
     await this.consume(this.limiters.perClient, keyPart(clientId));
   }
 
-  private async consume(limiter: RateLimiterAbstract, key: string): Promise<void> {
+  private async consume(limiter: CountingLimiter, key: string): Promise<void> {
     try {
       await limiter.consume(key);
     } catch (rejection) {

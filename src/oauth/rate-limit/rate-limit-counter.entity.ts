@@ -3,7 +3,8 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 /**
  * A rate-limit counter shared by every replica on PostgreSQL. The columns are
  * the ones rate-limiter-flexible's RateLimiterPostgres reads and writes
- * (key, points, expire in epoch milliseconds); the table comes from a migration,
+ * (key, points, expire in epoch milliseconds), and PostgresCounterStore's batched
+ * upsert with the same meaning; the table comes from a migration,
  * never from the library at run time. Unused on SQLite, where counters live in
  * the one process's memory.
  */

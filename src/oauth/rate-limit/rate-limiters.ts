@@ -1,20 +1,36 @@
 import { Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterPostgres, RateLimiterRedis } from 'rate-limiter-flexible';
+import {
+  type RateLimiterAbstract,
+  RateLimiterMemory,
+  RateLimiterPostgres,
+  RateLimiterRedis,
+  type RateLimiterRes,
+} from 'rate-limiter-flexible';
 import type { DataSource } from 'typeorm';
 import type { RateLimitConfig } from '../../config/app-config.js';
 import { ConfigurationError } from '../../config/environment.js';
+import { CounterBatcher } from './counter-batcher.js';
+import { PostgresCounterStore } from './shared-counters.store.js';
+
+/** A limiter that counts a request and refuses past its limit, rejecting with the library's RateLimiterRes. */
+export interface CountingLimiter {
+  consume(key: string): Promise<RateLimiterRes>;
+}
 
 /** The three counters behind OAuthRateLimits, in the configured store. */
 export interface RateLimiters {
   /** Requests per source address to the OAuth endpoints. */
-  readonly perAddress: RateLimiterAbstract;
+  readonly perAddress: CountingLimiter;
   /** Failed authentications per (claimed client ID, source address). */
   readonly failures: RateLimiterAbstract;
   /** Authenticated requests per client. */
-  readonly perClient: RateLimiterAbstract;
+  readonly perClient: CountingLimiter;
   /** Resolves once the store can be used (or has been given up on: the limits then hold per process). */
   ready(): Promise<void>;
+  /** Sends counts still held locally to the shared store (batched store only). */
+  flush(): Promise<void>;
+  /** Flushes, then lets go of the store. */
   close(): Promise<void>;
   /** Deletes counters long expired from a shared table; nothing to do for the other stores. */
   sweep(): Promise<void>;
@@ -26,6 +42,12 @@ const SWEEP_EXPIRED_BEFORE_MS = 3_600_000;
 /** The table of migration 1763820000000-RateLimits (RateLimitCounterEntity). */
 const TABLE = 'rate_limits';
 const REDIS_READY_TIMEOUT_MS = 2_000;
+/**
+ * Within this many points of a per-address or per-client limit, PostgreSQL counts
+ * every request at once (see BatchedRateLimiter): limits up to it are exact
+ * across replicas, and a key costs at most this many statements per window.
+ */
+const DIRECT_BAND = 100;
 
 interface LimiterShape {
   readonly keyPrefix: string;
@@ -35,10 +57,11 @@ interface LimiterShape {
 /**
  * Builds the limiters. Memory: one process. Database: PostgreSQL through the
  * app's own pool, shared by every replica (on SQLite, a single process by
- * nature, memory). Redis: shared through REDIS_URL. A shared store that fails
- * falls back to an in-memory limiter (rate-limiter-flexible's insuranceLimiter),
- * so an outage weakens the limits to per process instead of failing every
- * token request with a 500.
+ * nature, memory), the request counters batched. Redis: shared through
+ * REDIS_URL. A shared store that fails falls back to counting in memory
+ * (rate-limiter-flexible's insuranceLimiter, or the batched counters' own), so
+ * an outage weakens the limits to per process instead of failing every token
+ * request with a 500.
  */
 export function createRateLimiters(config: RateLimitConfig, dataSource: DataSource, databaseKind: 'sqlite' | 'postgres'): RateLimiters {
   const duration = config.windowSeconds;
@@ -54,33 +77,53 @@ export function createRateLimiters(config: RateLimitConfig, dataSource: DataSour
     if (!config.redisUrl) throw new ConfigurationError('Invalid configuration:\n  - RATE_LIMIT_STORE=redis needs REDIS_URL');
     return redisLimiters(config.redisUrl, shapes, duration, memory);
   }
-  if (config.store === 'database' && databaseKind === 'postgres') {
-    const postgres = (shape: LimiterShape) =>
-      new RateLimiterPostgres({
-        ...shape,
-        duration,
-        storeClient: dataSource,
-        storeType: 'typeorm',
-        tableName: TABLE,
-        tableCreated: true,
-        // The library's own sweeper is a timer started here, before the application is known to have started;
-        // OAuthRateLimits sweeps instead, from a timer it starts once the application is up and stops at shutdown.
-        clearExpiredByTimeout: false,
-        // Once a key is over its limit this process refuses it from memory, so a flood costs no queries.
-        inMemoryBlockOnConsumed: shape.points + 1,
-        insuranceLimiter: memory(shape),
-      });
-    const limiters = {
-      perAddress: postgres(shapes.perAddress),
-      failures: postgres(shapes.failures),
-      perClient: postgres(shapes.perClient),
-    };
-    // One table holds every prefix: one limiter's sweep cleans it all.
-    // clearExpired is public in the library but missing from its type declarations.
-    const sweeper = limiters.perAddress as RateLimiterPostgres & { clearExpired(expiredBefore: number): Promise<void> };
-    return { ...withLifecycle(limiters), sweep: () => sweeper.clearExpired(Date.now() - SWEEP_EXPIRED_BEFORE_MS) };
-  }
+  if (config.store === 'database' && databaseKind === 'postgres') return postgresLimiters(dataSource, shapes, duration, memory);
   return withLifecycle({ perAddress: memory(shapes.perAddress), failures: memory(shapes.failures), perClient: memory(shapes.perClient) });
+}
+
+/**
+ * The request counters (per address, per client) are batched: a token request
+ * normally costs them no query (BatchedRateLimiter). Failures stay counted one
+ * by one in the table: they are rare, and a lockout must hold on every replica
+ * at once.
+ */
+function postgresLimiters(
+  dataSource: DataSource,
+  shapes: Record<LimiterName, LimiterShape>,
+  duration: number,
+  memory: (shape: LimiterShape) => RateLimiterMemory,
+): RateLimiters {
+  const failures = new RateLimiterPostgres({
+    ...shapes.failures,
+    duration,
+    storeClient: dataSource,
+    storeType: 'typeorm',
+    tableName: TABLE,
+    tableCreated: true,
+    // The library's own sweeper is a timer started here, before the application is known to have started;
+    // OAuthRateLimits sweeps instead, from a timer it starts once the application is up and stops at shutdown.
+    clearExpiredByTimeout: false,
+    // Once a key is over its limit this process refuses it from memory, so a flood costs no queries.
+    inMemoryBlockOnConsumed: shapes.failures.points + 1,
+    insuranceLimiter: memory(shapes.failures),
+  });
+  const batcher = new CounterBatcher(new PostgresCounterStore(dataSource), new Logger('RateLimits'));
+  const batched = (shape: LimiterShape) => batcher.limiter({ ...shape, durationMs: duration * 1000, directBand: DIRECT_BAND });
+  // One table holds every prefix: one limiter's sweep cleans it all.
+  // clearExpired is public in the library but missing from its type declarations.
+  const sweeper = failures as RateLimiterPostgres & { clearExpired(expiredBefore: number): Promise<void> };
+  return {
+    perAddress: batched(shapes.perAddress),
+    failures,
+    perClient: batched(shapes.perClient),
+    ready: async () => {},
+    flush: () => batcher.flush(),
+    close: () => batcher.close(),
+    sweep: async () => {
+      batcher.prune(Date.now());
+      await sweeper.clearExpired(Date.now() - SWEEP_EXPIRED_BEFORE_MS);
+    },
+  };
 }
 
 type LimiterName = 'perAddress' | 'failures' | 'perClient';
@@ -117,6 +160,7 @@ function redisLimiters(
     },
     // Redis expires keys itself.
     sweep: async () => {},
+    flush: async () => {},
     close: async () => {
       const redis = store?.redis;
       if (!redis) return;
@@ -170,7 +214,7 @@ async function connectWithin(redis: Redis, timeoutMs: number): Promise<void> {
 }
 
 function withLifecycle(limiters: Pick<RateLimiters, 'perAddress' | 'failures' | 'perClient'>): RateLimiters {
-  return { ...limiters, ready: async () => {}, close: async () => {}, sweep: async () => {} };
+  return { ...limiters, ready: async () => {}, flush: async () => {}, close: async () => {}, sweep: async () => {} };
 }
 
 /** The Redis address without credentials, for logs. */
