@@ -130,6 +130,30 @@ describe('AccessTokenVerifier', () => {
     expect([...(await verifier.verify(token)).scopes]).toEqual(['org:read']);
   });
 
+  it('refuses by rejecting its promise, never by throwing, cached claims or not', async () => {
+    const token = sign();
+    await verifier.verify(token);
+    revoked.add('jti-1');
+    const calls = [() => verifier.verify(token), () => verifier.verifyToken(token), () => verifier.verify('not-a-jwt')];
+
+    for (const call of calls) {
+      let pending: Promise<unknown> | undefined;
+      expect(() => (pending = call())).not.toThrow();
+      await expect(pending).rejects.toBeInstanceOf(HttpProblem);
+    }
+  });
+
+  it('checks revocation before asking for the client, and the client on every call', async () => {
+    const token = sign();
+    await verifier.verify(token);
+    await verifier.verify(token);
+    expect(clients.find).toHaveBeenCalledTimes(2);
+    revoked.add('jti-1');
+
+    expect(await refusal(token)).toBe('The access token has been revoked.');
+    expect(clients.find).toHaveBeenCalledTimes(2);
+  });
+
   it('never caches a forged token: each presentation is checked and refused', async () => {
     const forged = sign({}, generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey);
     const good = sign();

@@ -51,15 +51,8 @@ export class AccessTokenVerifier {
   }
 
   /** The bearer guard's check: the caller behind a token, or an RFC 6750 invalid_token. */
-  async verify(token: string): Promise<Principal> {
-    const { claims, scopes } = await this.verifyTokenOrThrow(token);
-    return {
-      clientId: claims.client_id,
-      organizationId: claims.org_id,
-      scopes: new Set(scopes),
-      tokenId: claims.jti,
-      expiresAt: claims.exp,
-    };
+  verify(token: string): Promise<Principal> {
+    return this.verifyTokenOrThrow(token).then(principalOf);
   }
 
   /**
@@ -85,15 +78,28 @@ export class AccessTokenVerifier {
     }
   }
 
-  private async verifyTokenOrThrow(token: string): Promise<VerifiedAccessToken> {
-    const claims = this.verified.get(token) ?? (await this.verifySignedClaims(token));
+  /**
+   * Chained promises, not async functions: every bearer call runs this, and each
+   * await would add promises (each one a trip through the request context's
+   * async hooks). Nothing before the first promise can throw, so a refusal is
+   * always a rejection.
+   */
+  private verifyTokenOrThrow(token: string): Promise<VerifiedAccessToken> {
+    const claims = this.verified.get(token);
+    if (claims !== undefined) return this.withCurrentState(claims);
+    return this.verifySignedClaims(token).then((verified) => this.withCurrentState(verified));
+  }
+
+  /** What can change while a token lives, checked on every call, cached claims or not. */
+  private withCurrentState(claims: VerifiedClaims): Promise<VerifiedAccessToken> {
     // RFC 7009 section 2: a revoked token is refused from then on; the list is in memory, no query per call.
-    // Checked on every call, cached claims or not, as is the client's current state below.
-    if (this.revocations.isRevoked(claims.jti)) throw BearerErrors.invalidToken('The access token has been revoked.');
-    const client = await this.liveClientOf(claims);
-    // Scopes taken away from the client leave its outstanding tokens at once (least privilege).
-    const scopes = claims.scope.split(' ').filter((s): s is Scope => isKnownScope(s) && client.allowedScopes.has(s));
-    return { claims, client, scopes };
+    if (this.revocations.isRevoked(claims.jti)) return Promise.reject(BearerErrors.invalidToken('The access token has been revoked.'));
+    return this.clients.find(claims.client_id).then((client) => {
+      const live = liveClientOf(client, claims);
+      // Scopes taken away from the client leave its outstanding tokens at once (least privilege).
+      const scopes = claims.scope.split(' ').filter((s): s is Scope => isKnownScope(s) && live.allowedScopes.has(s));
+      return { claims, client: live, scopes };
+    });
   }
 
   /** The checks that depend on the token alone; their result is cached for the token's lifetime. */
@@ -125,20 +131,29 @@ export class AccessTokenVerifier {
       throw BearerErrors.invalidToken(describeJwtError(error));
     }
   }
+}
 
-  private async liveClientOf(claims: VerifiedClaims): Promise<ClientAuthRecord> {
-    const client = await this.clients.find(claims.client_id);
-    // A disabled or deleted client, or one whose organization is gone, loses its tokens at once.
-    if (
-      !client ||
-      !client.usable ||
-      client.organizationId !== claims.org_id ||
-      (client.tokensRevokedBefore !== null && issuedAtMs(claims.jti, claims.iat) <= client.tokensRevokedBefore)
-    ) {
-      throw BearerErrors.invalidToken('The access token is no longer valid.');
-    }
-    return client;
+/** The client of a token, if it may still use it: a disabled or deleted client, or one whose organization is gone, loses its tokens at once. */
+function liveClientOf(client: ClientAuthRecord | null, claims: VerifiedClaims): ClientAuthRecord {
+  if (
+    !client ||
+    !client.usable ||
+    client.organizationId !== claims.org_id ||
+    (client.tokensRevokedBefore !== null && issuedAtMs(claims.jti, claims.iat) <= client.tokensRevokedBefore)
+  ) {
+    throw BearerErrors.invalidToken('The access token is no longer valid.');
   }
+  return client;
+}
+
+function principalOf({ claims, scopes }: VerifiedAccessToken): Principal {
+  return {
+    clientId: claims.client_id,
+    organizationId: claims.org_id,
+    scopes: new Set(scopes),
+    tokenId: claims.jti,
+    expiresAt: claims.exp,
+  };
 }
 
 function decodeHeader(token: string): Record<string, unknown> {

@@ -19,7 +19,8 @@ export class BearerStrategy extends PassportStrategy(Strategy, BEARER_STRATEGY) 
     super();
   }
 
-  async validate(request: FastifyRequest): Promise<Principal> {
+  /** Not async: the verifier's promise is the answer, and PassportStrategy catches what is thrown here. */
+  validate(request: FastifyRequest): Promise<Principal> {
     const authorization = request.headers.authorization;
     if (authorization === undefined || authorization.trim() === '') throw BearerErrors.missingToken();
     const match = /^Bearer +([^ ]+) *$/i.exec(authorization);

@@ -1,8 +1,10 @@
-import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
+import { Headers } from '@nestjs/common';
 
-/** One request header as a string (the first, if repeated), or undefined. */
-export const RequestHeader = createParamDecorator((name: string, context: ExecutionContext): string | undefined => {
-  const value = context.switchToHttp().getRequest<FastifyRequest>().headers[name.toLowerCase()];
-  return Array.isArray(value) ? value[0] : value;
-});
+/**
+ * One request header, or undefined: Nest's own @Headers(name), on which no pipe
+ * runs. A custom param decorator's value goes through the global ValidationPipe,
+ * a chain of promises per parameter with nothing to validate (profile of
+ * GET /members/:id). Node's HTTP parser joins a repeated header into one
+ * comma-separated string (only set-cookie comes as a list), so this is a string.
+ */
+export const RequestHeader = (name: string): ParameterDecorator => Headers(name);
