@@ -1,23 +1,25 @@
 import { type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import type { Bindings, ChildLoggerOptions, Logger } from 'pino';
+import { RequestLogger } from './request-logger.js';
 import { REQUEST_ID_KEY, pathWithoutQuery } from './root-logger.js';
 
 /**
  * The logging options of the Fastify adapter. Request lines (RequestLogController)
- * come from children of `root`, at LOG_LEVEL; Fastify's own server lines
+ * are written at LOG_LEVEL with the request ID, through `root` or the request's
+ * own child of it (made only when used, request-logger.ts); Fastify's own server lines
  * ("Server listening at", one per address on 0.0.0.0) only from warn up, since
  * main.ts prints the one start-up line.
  */
 export function fastifyLogging(root: Logger): {
   loggerInstance: Logger;
   logController: RequestLogController;
-  childLoggerFactory: (server: unknown, bindings: Bindings, options: ChildLoggerOptions) => Logger;
+  childLoggerFactory: (server: unknown, bindings: Bindings, options: ChildLoggerOptions) => RequestLogger;
 } {
   const server = root.child({}, { level: root.levelVal >= root.levels.values.warn! ? root.level : 'warn' });
   return {
     loggerInstance: server,
-    logController: new RequestLogController(),
-    childLoggerFactory: (_server, bindings, options) => root.child(bindings, options),
+    logController: new RequestLogController(root),
+    childLoggerFactory: (_server, bindings, options) => new RequestLogger(root, bindings, options),
   };
 }
 
@@ -32,7 +34,8 @@ const QUIET_PATHS = /^\/(health|metrics)(\/|$)/;
  * secret or token in any of them has no way into the log.
  */
 export class RequestLogController extends LogController {
-  constructor() {
+  /** `root` writes the completed line, the request ID its first field: the same line as the request's child would write. */
+  constructor(private readonly root: Logger) {
     super({ requestIdLogLabel: REQUEST_ID_KEY });
   }
 
@@ -45,6 +48,7 @@ export class RequestLogController extends LogController {
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
     const path = pathWithoutQuery(request.url) ?? '';
     const line = {
+      [REQUEST_ID_KEY]: request.id,
       method: request.method,
       route: request.routeOptions.url ?? null,
       path,
@@ -53,9 +57,9 @@ export class RequestLogController extends LogController {
       remoteAddress: request.ip,
       ...(error ? { err: error } : {}),
     };
-    if (error || reply.statusCode >= 500) reply.log.error(line, 'request failed');
-    else if (QUIET_PATHS.test(path)) reply.log.debug(line, 'request completed');
-    else reply.log.info(line, 'request completed');
+    if (error || reply.statusCode >= 500) this.root.error(line, 'request failed');
+    else if (QUIET_PATHS.test(path)) this.root.debug(line, 'request completed');
+    else this.root.info(line, 'request completed');
   }
 
   /** Fastify's line names the raw URL, query included; the completed line already says 404. */
