@@ -6,7 +6,6 @@ import { AppModule } from './app.module.js';
 import { servesApis } from './app-roles.js';
 import type { AppConfig } from './config/app-config.js';
 import { ProblemDetailsFilter } from './common/http/problem-details.filter.js';
-import { problemValidationPipe } from './common/http/validation.pipe.js';
 import { registerBodyParsers } from './common/http/body-parsers.js';
 import { registerResponseHeaders } from './common/http/response-headers.js';
 import { registerNulInUrlRefusal } from './common/http/nul-in-url.js';
@@ -88,7 +87,6 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   });
   const oauthErrors = new OAuthErrorFilter();
   app.useGlobalFilters(new ProblemDetailsFilter(oauthPaths.map((path) => ({ path, filter: oauthErrors }))));
-  app.useGlobalPipes(problemValidationPipe());
   // Before init: Swagger UI and the document are Fastify routes, which Fastify accepts only until it is ready. A worker documents no API.
   if (apis) setupOpenApi(app, config);
   // Exit 0 once the shutdown is done, rather than dying of the re-raised signal; main.ts bounds how long it may take.

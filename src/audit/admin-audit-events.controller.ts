@@ -1,7 +1,8 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequireScopes } from '../auth/require-scopes.decorator.js';
 import { ApiProblemResponses } from '../common/http/api-problem-responses.decorator.js';
+import { ValidQuery } from '../common/http/validation.pipe.js';
 import { PageOf, type PageResponse } from '../common/pagination/page.response.js';
 import { AuditEventsQuery } from './audit-events.query.js';
 import { AuditEventResponse, toAuditEventResponse } from './dto/audit-event.response.js';
@@ -23,7 +24,7 @@ export class AdminAuditEventsController {
   })
   @ApiOkResponse({ type: PageOf(AuditEventResponse) })
   @ApiProblemResponses(400)
-  async list(@Query() query: AuditEventsQueryDto): Promise<PageResponse<AuditEventResponse>> {
+  async list(@ValidQuery() query: AuditEventsQueryDto): Promise<PageResponse<AuditEventResponse>> {
     const page = await this.auditEvents.list(toAuditEventFilter(query), query.limit, query.cursor);
     return { data: page.data.map(toAuditEventResponse), next_cursor: page.nextCursor };
   }

@@ -1,7 +1,8 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { RequireScopes } from '../auth/require-scopes.decorator.js';
 import { ApiProblemResponses, JSON_BODY_PROBLEMS } from '../common/http/api-problem-responses.decorator.js';
+import { ValidBody, ValidQuery } from '../common/http/validation.pipe.js';
 import { PageOf, type PageResponse } from '../common/pagination/page.response.js';
 import { PageQueryDto } from '../common/pagination/page-query.dto.js';
 import { ClientsService } from './clients.service.js';
@@ -27,7 +28,7 @@ export class AdminClientsController {
   @ApiOrganizationId()
   @ApiCreatedResponse({ type: ClientWithSecretResponse })
   @ApiProblemResponses(...JSON_BODY_PROBLEMS, 404)
-  async create(@Param('organizationId') organizationId: string, @Body() dto: CreateClientDto): Promise<ClientWithSecretResponse> {
+  async create(@Param('organizationId') organizationId: string, @ValidBody() dto: CreateClientDto): Promise<ClientWithSecretResponse> {
     const { client, clientSecret } = await this.clients.create(organizationId, toCreateClient(dto));
     return toClientWithSecretResponse(client, clientSecret);
   }
@@ -37,7 +38,7 @@ export class AdminClientsController {
   @ApiOrganizationId()
   @ApiOkResponse({ type: PageOf(ClientResponse) })
   @ApiProblemResponses(400, 404)
-  async list(@Param('organizationId') organizationId: string, @Query() query: PageQueryDto): Promise<PageResponse<ClientResponse>> {
+  async list(@Param('organizationId') organizationId: string, @ValidQuery() query: PageQueryDto): Promise<PageResponse<ClientResponse>> {
     const page = await this.clients.listByOrganization(organizationId, query.limit, query.cursor);
     return { data: page.data.map(toClientResponse), next_cursor: page.nextCursor };
   }
@@ -59,7 +60,7 @@ export class AdminClientsController {
   @ApiClientId()
   @ApiOkResponse({ type: ClientResponse })
   @ApiProblemResponses(...JSON_BODY_PROBLEMS, 404)
-  async update(@Param('clientId') clientId: string, @Body() dto: UpdateClientDto): Promise<ClientResponse> {
+  async update(@Param('clientId') clientId: string, @ValidBody() dto: UpdateClientDto): Promise<ClientResponse> {
     const client = await this.clients.update(clientId, toUpdateClient(dto));
     return toClientResponse(client);
   }

@@ -1,7 +1,8 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { RequireScopes } from '../auth/require-scopes.decorator.js';
 import { ApiProblemResponses, JSON_BODY_PROBLEMS } from '../common/http/api-problem-responses.decorator.js';
+import { ValidBody, ValidQuery } from '../common/http/validation.pipe.js';
 import { PageOf, type PageResponse } from '../common/pagination/page.response.js';
 import { PageQueryDto } from '../common/pagination/page-query.dto.js';
 import { CreateOrganizationDto } from './dto/create-organization.dto.js';
@@ -20,7 +21,7 @@ export class AdminOrganizationsController {
   @ApiOperation({ summary: 'Create an organization' })
   @ApiCreatedResponse({ type: OrganizationResponse })
   @ApiProblemResponses(...JSON_BODY_PROBLEMS)
-  async create(@Body() dto: CreateOrganizationDto): Promise<OrganizationResponse> {
+  async create(@ValidBody() dto: CreateOrganizationDto): Promise<OrganizationResponse> {
     return toOrganizationResponse(await this.organizations.create({ name: dto.name, isPlatform: dto.platform }));
   }
 
@@ -28,7 +29,7 @@ export class AdminOrganizationsController {
   @ApiOperation({ summary: 'List organizations', description: 'Oldest first, one page at a time.' })
   @ApiOkResponse({ type: PageOf(OrganizationResponse) })
   @ApiProblemResponses(400)
-  async list(@Query() query: PageQueryDto): Promise<PageResponse<OrganizationResponse>> {
+  async list(@ValidQuery() query: PageQueryDto): Promise<PageResponse<OrganizationResponse>> {
     const page = await this.organizations.list(query.limit, query.cursor);
     return { data: page.data.map(toOrganizationResponse), next_cursor: page.nextCursor };
   }

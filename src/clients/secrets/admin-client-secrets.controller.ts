@@ -1,8 +1,9 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { RequireScopes } from '../../auth/require-scopes.decorator.js';
 import { Clock } from '../../common/clock.js';
 import { ApiProblemResponse, ApiProblemResponses, JSON_BODY_PROBLEMS } from '../../common/http/api-problem-responses.decorator.js';
+import { ValidBody, ValidQuery } from '../../common/http/validation.pipe.js';
 import { ClientSecretsService } from './client-secrets.service.js';
 import { AddClientSecretDto, ExpireClientSecretDto, ForceQueryDto } from './dto/client-secret-requests.dto.js';
 import {
@@ -51,7 +52,7 @@ export class AdminClientSecretsController {
   @ApiBody({ type: AddClientSecretDto, required: false })
   @ApiCreatedResponse({ type: CreatedClientSecretResponse })
   @ApiProblemResponses(...JSON_BODY_PROBLEMS, 404)
-  async add(@Param('clientId') clientId: string, @Body() dto: AddClientSecretDto): Promise<CreatedClientSecretResponse> {
+  async add(@Param('clientId') clientId: string, @ValidBody() dto: AddClientSecretDto): Promise<CreatedClientSecretResponse> {
     const added = await this.secrets.add(clientId, { expiresInSeconds: dto.expires_in, gracePeriodSeconds: dto.grace_period_seconds });
     return toCreatedClientSecretResponse(added.secret, added.clientSecret, added.previousSecretsExpireAt, this.clock.now());
   }
@@ -67,8 +68,8 @@ export class AdminClientSecretsController {
   async expire(
     @Param('clientId') clientId: string,
     @Param('secretId') secretId: string,
-    @Body() dto: ExpireClientSecretDto,
-    @Query() query: ForceQueryDto,
+    @ValidBody() dto: ExpireClientSecretDto,
+    @ValidQuery() query: ForceQueryDto,
   ): Promise<ClientSecretResponse> {
     const secret = await this.secrets.expire(clientId, secretId, dto.grace_period_seconds, query.force === 'true');
     return toClientSecretResponse(secret, this.clock.now());
@@ -85,7 +86,11 @@ export class AdminClientSecretsController {
   @ApiNoContentResponse({ description: 'Revoked (or already revoked).' })
   @ApiProblemResponses(400, 404)
   @ApiProblemResponse(409, LOCKOUT)
-  async revoke(@Param('clientId') clientId: string, @Param('secretId') secretId: string, @Query() query: ForceQueryDto): Promise<void> {
+  async revoke(
+    @Param('clientId') clientId: string,
+    @Param('secretId') secretId: string,
+    @ValidQuery() query: ForceQueryDto,
+  ): Promise<void> {
     await this.secrets.revoke(clientId, secretId, query.force === 'true');
   }
 }

@@ -1,10 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, Patch, Post, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal } from '../../auth/current-principal.decorator.js';
 import type { Principal } from '../../auth/principal.js';
 import { RequireScopes } from '../../auth/require-scopes.decorator.js';
 import { ApiProblemResponses, JSON_BODY_PROBLEMS } from '../../common/http/api-problem-responses.decorator.js';
+import { ValidBody, ValidQuery } from '../../common/http/validation.pipe.js';
 import { PageOf, type PageResponse } from '../../common/pagination/page.response.js';
 import { MemberResponse, toMemberResponse } from '../members/dto/member.response.js';
 import { etagOf, ifNoneMatchHolds } from '../shared/etag.js';
@@ -37,7 +38,7 @@ export class GroupsController {
   })
   @ApiOkResponse({ type: PageOf(GroupResponse) })
   @ApiProblemResponses(400)
-  async list(@CurrentPrincipal() principal: Principal, @Query() query: ListGroupsQueryDto): Promise<PageResponse<GroupResponse>> {
+  async list(@CurrentPrincipal() principal: Principal, @ValidQuery() query: ListGroupsQueryDto): Promise<PageResponse<GroupResponse>> {
     const filters = {
       updatedSince: query.updated_since === undefined ? undefined : new Date(query.updated_since),
       externalId: query.external_id,
@@ -94,7 +95,7 @@ export class GroupsController {
   async members(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
-    @Query() query: ListGroupMembersQueryDto,
+    @ValidQuery() query: ListGroupMembersQueryDto,
   ): Promise<PageResponse<MemberResponse>> {
     const scope = { organizationId: principal.organizationId, collection: `groups/${id}/members`, filters: {} };
     const page = await this.cursors.page(scope, query, (afterId, limit) =>
@@ -115,7 +116,7 @@ export class GroupsController {
   @ApiProblemResponses(...JSON_BODY_PROBLEMS, 422)
   async create(
     @CurrentPrincipal() principal: Principal,
-    @Body() dto: CreateGroupDto,
+    @ValidBody() dto: CreateGroupDto,
     @RequestHeader('idempotency-key') idempotencyKey: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<GroupResponse> {
@@ -145,7 +146,7 @@ export class GroupsController {
   async update(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
-    @Body() dto: UpdateGroupDto,
+    @ValidBody() dto: UpdateGroupDto,
     @RequestHeader('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<GroupResponse> {

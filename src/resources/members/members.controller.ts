@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, Patch, Post, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal } from '../../auth/current-principal.decorator.js';
@@ -9,6 +9,7 @@ import { RequestHeader } from '../shared/http-headers.js';
 import { ApiIfMatch, ApiResourceId, etagHeader } from '../shared/resource-api-docs.js';
 import { IdempotencyService } from '../shared/idempotency.service.js';
 import { ApiProblemResponses, JSON_BODY_PROBLEMS } from '../../common/http/api-problem-responses.decorator.js';
+import { ValidBody, ValidQuery } from '../../common/http/validation.pipe.js';
 import { PageOf, type PageResponse } from '../../common/pagination/page.response.js';
 import { ResourceCursors } from '../shared/resource-cursors.js';
 import { CreateMemberDto, toMemberFields } from './dto/create-member.dto.js';
@@ -35,7 +36,7 @@ export class MembersController {
   })
   @ApiOkResponse({ type: PageOf(MemberResponse) })
   @ApiProblemResponses(400)
-  async list(@CurrentPrincipal() principal: Principal, @Query() query: ListMembersQueryDto): Promise<PageResponse<MemberResponse>> {
+  async list(@CurrentPrincipal() principal: Principal, @ValidQuery() query: ListMembersQueryDto): Promise<PageResponse<MemberResponse>> {
     const filters = {
       updatedSince: query.updated_since === undefined ? undefined : new Date(query.updated_since),
       email: query.email,
@@ -88,7 +89,7 @@ export class MembersController {
   @ApiProblemResponses(...JSON_BODY_PROBLEMS, 409, 422)
   async create(
     @CurrentPrincipal() principal: Principal,
-    @Body() dto: CreateMemberDto,
+    @ValidBody() dto: CreateMemberDto,
     @RequestHeader('idempotency-key') idempotencyKey: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<MemberResponse> {
@@ -117,7 +118,7 @@ export class MembersController {
   async update(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
-    @Body() dto: UpdateMemberDto,
+    @ValidBody() dto: UpdateMemberDto,
     @RequestHeader('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<MemberResponse> {

@@ -1,7 +1,8 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { RequireScopes } from '../../auth/require-scopes.decorator.js';
 import { ApiProblemResponses, JSON_BODY_PROBLEMS } from '../../common/http/api-problem-responses.decorator.js';
+import { ValidBody, ValidQuery } from '../../common/http/validation.pipe.js';
 import { PageOf, type PageResponse } from '../../common/pagination/page.response.js';
 import { PageQueryDto } from '../../common/pagination/page-query.dto.js';
 import { CreateSyncConnectionDto, toCreateSyncConnection } from './dto/create-sync-connection.dto.js';
@@ -27,7 +28,10 @@ export class AdminSyncConnectionsController {
   @ApiOrganizationId()
   @ApiCreatedResponse({ type: SyncConnectionResponse })
   @ApiProblemResponses(...JSON_BODY_PROBLEMS, 404)
-  async create(@Param('organizationId') organizationId: string, @Body() dto: CreateSyncConnectionDto): Promise<SyncConnectionResponse> {
+  async create(
+    @Param('organizationId') organizationId: string,
+    @ValidBody() dto: CreateSyncConnectionDto,
+  ): Promise<SyncConnectionResponse> {
     return toSyncConnectionResponse(await this.connections.create(organizationId, toCreateSyncConnection(dto)));
   }
 
@@ -36,7 +40,10 @@ export class AdminSyncConnectionsController {
   @ApiOrganizationId()
   @ApiOkResponse({ type: PageOf(SyncConnectionResponse) })
   @ApiProblemResponses(400, 404)
-  async list(@Param('organizationId') organizationId: string, @Query() query: PageQueryDto): Promise<PageResponse<SyncConnectionResponse>> {
+  async list(
+    @Param('organizationId') organizationId: string,
+    @ValidQuery() query: PageQueryDto,
+  ): Promise<PageResponse<SyncConnectionResponse>> {
     const page = await this.connections.listByOrganization(organizationId, query.limit, query.cursor);
     return { data: page.data.map(toSyncConnectionResponse), next_cursor: page.nextCursor };
   }
@@ -58,7 +65,7 @@ export class AdminSyncConnectionsController {
   @ApiConnectionId()
   @ApiOkResponse({ type: SyncConnectionResponse })
   @ApiProblemResponses(...JSON_BODY_PROBLEMS, 404)
-  async update(@Param('id') id: string, @Body() dto: UpdateSyncConnectionDto): Promise<SyncConnectionResponse> {
+  async update(@Param('id') id: string, @ValidBody() dto: UpdateSyncConnectionDto): Promise<SyncConnectionResponse> {
     return toSyncConnectionResponse(await this.connections.update(id, toSyncConnectionChanges(dto)));
   }
 

@@ -1,7 +1,8 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Param } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { RequireScopes } from '../../auth/require-scopes.decorator.js';
 import { ApiProblemResponses } from '../../common/http/api-problem-responses.decorator.js';
+import { ValidQuery } from '../../common/http/validation.pipe.js';
 import { PageOf, type PageResponse } from '../../common/pagination/page.response.js';
 import { PageQueryDto } from '../../common/pagination/page-query.dto.js';
 import { SyncRunResponse, toSyncRunResponse } from './dto/sync-run.response.js';
@@ -19,7 +20,7 @@ export class AdminSyncRunsController {
   @ApiParam({ name: 'id', description: 'The sync connection ID.', format: 'uuid' })
   @ApiOkResponse({ type: PageOf(SyncRunResponse) })
   @ApiProblemResponses(400, 404)
-  async list(@Param('id') connectionId: string, @Query() query: PageQueryDto): Promise<PageResponse<SyncRunResponse>> {
+  async list(@Param('id') connectionId: string, @ValidQuery() query: PageQueryDto): Promise<PageResponse<SyncRunResponse>> {
     const page = await this.runs.listByConnection(connectionId, query.limit, query.cursor);
     return { data: page.data.map(toSyncRunResponse), next_cursor: page.nextCursor };
   }

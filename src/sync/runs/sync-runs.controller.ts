@@ -1,9 +1,10 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../../auth/current-principal.decorator.js';
 import type { Principal } from '../../auth/principal.js';
 import { RequireScopes } from '../../auth/require-scopes.decorator.js';
 import { ApiProblemResponses } from '../../common/http/api-problem-responses.decorator.js';
+import { ValidQuery } from '../../common/http/validation.pipe.js';
 import { PageOf, type PageResponse } from '../../common/pagination/page.response.js';
 import { ResourceCursors } from '../../resources/shared/resource-cursors.js';
 import { ListSyncRunsQueryDto } from './dto/list-sync-runs.query.js';
@@ -27,7 +28,7 @@ export class SyncRunsController {
   })
   @ApiOkResponse({ type: PageOf(SyncRunResponse) })
   @ApiProblemResponses(400, 404)
-  async list(@CurrentPrincipal() principal: Principal, @Query() query: ListSyncRunsQueryDto): Promise<PageResponse<SyncRunResponse>> {
+  async list(@CurrentPrincipal() principal: Principal, @ValidQuery() query: ListSyncRunsQueryDto): Promise<PageResponse<SyncRunResponse>> {
     const { organizationId } = principal;
     const scope = { organizationId, collection: 'sync/runs', filters: { connection_id: query.connection_id } };
     const page = await this.cursors.page(scope, query, (beforeId, limit) =>
