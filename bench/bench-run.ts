@@ -1,7 +1,9 @@
 import type { LoadOptions } from './load/autocannon-run.js';
+import type { PairedLoadOptions } from './load/paired-run.js';
 import type { BenchOptions } from './options.js';
 import type { Failure, LoadRow, SoakResult, StartupResult, SyncResult } from './results.js';
 import { listRows, type OrgsyncSession, readRow, tokenRow } from './scenarios/orgsync-rows.js';
+import { pairedTokenRows } from './scenarios/paired-token-rows.js';
 import { bareHttpRow, oidcProviderRow } from './scenarios/reference-rows.js';
 import { runSoak } from './scenarios/soak.js';
 import { measureStartup } from './scenarios/startup.js';
@@ -15,7 +17,10 @@ const LOAD_SCENARIOS = ['token', 'read', 'list'] as const;
 
 /**
  * One harness run: the scenarios in a fixed order (references, start-up,
- * then per database the load rows, the soak on SQLite, the sync). A scenario
+ * then per database the load rows, the soak on SQLite, the sync). With both
+ * `reference` and `token`, node-oidc-provider is not measured on its own but
+ * on each database alongside orgsync, in alternating slices with the token
+ * row (see paired-token-rows.ts), so their ratio holds on a noisy machine. A scenario
  * that fails is recorded and the rest still run, so an hour of measurements
  * is not lost to one broken step; the run then ends with a failure.
  */
@@ -26,6 +31,8 @@ export class BenchRun {
   startup: StartupResult | null = null;
   soak: SoakResult | null = null;
   private readonly loadOptions: LoadOptions;
+  /** The token row and oidc-provider's are measured together, in alternating slices. */
+  private readonly paired: boolean;
 
   constructor(
     readonly options: BenchOptions,
@@ -34,13 +41,16 @@ export class BenchRun {
     private readonly progress: (line: string) => void,
   ) {
     this.loadOptions = { connections: options.connections, durationSeconds: options.durationSeconds, warmupSeconds: options.warmupSeconds };
+    this.paired = options.scenarios.has('reference') && options.scenarios.has('token');
   }
 
   async runAll(): Promise<void> {
     const { scenarios } = this.options;
     if (scenarios.has('reference')) {
       await this.step('reference: node:http', async () => void this.load.push(await bareHttpRow(this.dir, this.loadOptions)));
-      await this.step('reference: oidc-provider', async () => void this.load.push(await oidcProviderRow(this.dir, this.loadOptions)));
+      if (!this.paired) {
+        await this.step('reference: oidc-provider', async () => void this.load.push(await oidcProviderRow(this.dir, this.loadOptions)));
+      }
     }
     if (scenarios.has('startup')) await this.step('start-up on SQLite', async () => void (this.startup = await measureStartup(this.dir)));
     for (const kind of this.options.postgresUrl ? (['sqlite', 'postgres'] as const) : (['sqlite'] as const)) {
@@ -75,7 +85,10 @@ export class BenchRun {
       const measure = async (name: string, work: () => Promise<LoadRow[]>): Promise<void> =>
         this.step(`${name} on ${database.label}`, async () => void rows.push(...(await work())));
       // The soak runs at a share of the token and read capacity, so it measures them first.
-      if (scenarios.has('token') || soak) await measure('token', async () => [await tokenRow(session, this.loadOptions)]);
+      if (this.paired) {
+        const paired: PairedLoadOptions = { ...this.loadOptions, rounds: this.options.rounds };
+        await measure('token alternating with oidc-provider', () => pairedTokenRows(session, this.dir, paired));
+      } else if (scenarios.has('token') || soak) await measure('token', async () => [await tokenRow(session, this.loadOptions)]);
       if (scenarios.has('read') || soak) await measure('read', async () => [await readRow(session, this.loadOptions)]);
       if (scenarios.has('list')) {
         await measure('list', () => listRows(session, this.loadOptions, { small: sizes.smallMembers, big: sizes.bigMembers }));

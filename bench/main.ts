@@ -4,7 +4,11 @@
  * and prints one table; writes bench/results/bench.json and bench.md.
  * Linux only: server CPU and memory are read from /proc.
  *
- *   npm run bench -- [--only reference,token,read,list,startup,sync] [--soak] [--duration <s>] [--warmup <s>]
+ *   npm run bench -- [--only reference,token,read,list,startup,sync] [--soak] [--duration <s>] [--warmup <s>] [--rounds <n>]
+ *
+ * With both reference and token, node-oidc-provider runs alongside orgsync on
+ * each database and the two token rows are measured in --rounds alternating
+ * slices (default 4) of duration / rounds each.
  *
  * BENCH_DATABASE_URL (or DATABASE_URL) = postgres://... adds PostgreSQL rows,
  * on fresh databases created and dropped here. BENCH_RESULTS_DIR moves the

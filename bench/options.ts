@@ -9,6 +9,13 @@ export interface BenchOptions {
   readonly durationSeconds: number;
   /** Seconds of unmeasured load before each row. */
   readonly warmupSeconds: number;
+  /**
+   * Rounds of the paired token and oidc-provider rows (with both `reference`
+   * and `token`): each round measures both for durationSeconds / rounds. The
+   * default 5 makes the default 10 s whole 2-second slices (autocannon stops on
+   * whole seconds).
+   */
+  readonly rounds: number;
   readonly connections: number;
   readonly sizes: {
     readonly smallMembers: number;
@@ -25,7 +32,7 @@ export interface BenchOptions {
 
 export class OptionsError extends Error {}
 
-const USAGE = `npm run bench -- [--only ${SCENARIOS.join(',')}] [--soak] [--duration <seconds>]`;
+const USAGE = `npm run bench -- [--only ${SCENARIOS.join(',')}] [--soak] [--duration <seconds>] [--warmup <seconds>] [--rounds <n>]`;
 
 /**
  * Reads the command line and the environment. Sizes come from the
@@ -37,6 +44,7 @@ export function parseOptions(argv: readonly string[], env: Record<string, string
   let soak = false;
   let durationSeconds = 10;
   let warmupSeconds: number | undefined;
+  let rounds = 5;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = (): string => {
@@ -50,6 +58,8 @@ export function parseOptions(argv: readonly string[], env: Record<string, string
     else if (arg === '--duration') durationSeconds = positive('--duration', value());
     else if (arg.startsWith('--duration=')) durationSeconds = positive('--duration', arg.slice('--duration='.length));
     else if (arg === '--warmup') warmupSeconds = positive('--warmup', value(), true);
+    else if (arg === '--rounds') rounds = wholeRounds(value());
+    else if (arg.startsWith('--rounds=')) rounds = wholeRounds(arg.slice('--rounds='.length));
     else throw new OptionsError(`Unknown option ${arg}. Usage: ${USAGE}`);
   }
   return {
@@ -58,6 +68,7 @@ export function parseOptions(argv: readonly string[], env: Record<string, string
     durationSeconds,
     // A short warm-up: a fifth of the row, between 1 and 3 seconds.
     warmupSeconds: warmupSeconds ?? Math.min(3, Math.max(1, Math.round(durationSeconds / 5))),
+    rounds,
     connections: 50,
     sizes: {
       smallMembers: size(env, 'BENCH_SMALL_MEMBERS', 100),
@@ -90,6 +101,12 @@ function positive(name: string, value: string, zeroAllowed = false): number {
   if (!Number.isFinite(number) || number < 0 || (number === 0 && !zeroAllowed)) {
     throw new OptionsError(`${name} must be a ${zeroAllowed ? 'non-negative' : 'positive'} number of seconds, not "${value}".`);
   }
+  return number;
+}
+
+function wholeRounds(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1) throw new OptionsError(`--rounds must be a whole number of at least 1, not "${value}".`);
   return number;
 }
 

@@ -15,6 +15,18 @@ export interface LoadRow {
   /** "SQLite" or "PostgreSQL" for orgsync rows. */
   readonly database: string | null;
   readonly measurement: LoadMeasurement;
+  /** For a row measured in alternating slices with another (paired-run.ts): its slices in the order they ran. */
+  readonly slices?: readonly LoadMeasurement[];
+}
+
+/**
+ * The id of the oidc-provider row a database's token row is judged against:
+ * "reference/oidc-provider" on SQLite (the reference of every row's
+ * "÷ oidc-provider" column too), "reference/oidc-provider/PostgreSQL" for the
+ * one measured alongside the PostgreSQL token row.
+ */
+export function oidcProviderRowId(database: string): string {
+  return database === 'SQLite' ? 'reference/oidc-provider' : `reference/oidc-provider/${database}`;
 }
 
 export interface StartupResult {

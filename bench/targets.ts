@@ -1,5 +1,5 @@
 import { bytesToMb, formatCount, formatMb, formatMs, formatRatio, formatSeconds, ratio } from './format.js';
-import type { BenchResults, LoadRow, TargetResult, TargetStatus } from './results.js';
+import { type BenchResults, type LoadRow, oidcProviderRowId, type TargetResult, type TargetStatus } from './results.js';
 
 /** The targets of issue 8, as thresholds the harness checks against one run. */
 export const TARGETS = {
@@ -31,13 +31,17 @@ export function evaluateTargets(results: Measured): TargetResult[] {
   ];
 }
 
+/**
+ * Each database's token row against the oidc-provider row of its own
+ * database (oidcProviderRowId): on PostgreSQL, the one measured alongside it.
+ */
 function tokenTargets({ load }: Measured): TargetResult[] {
-  const oidc = load.find((row) => row.id === 'reference/oidc-provider');
   const rows = orgsyncRows(load, 'token');
   if (rows.length === 0)
     return [notMeasured(`Token endpoint >= ${TARGETS.tokenVsOidcProvider}x oidc-provider`), notMeasured(tokenLatencyName('SQLite'))];
   return rows.flatMap((row) => {
     const m = row.measurement;
+    const oidc = load.find((candidate) => candidate.id === oidcProviderRowId(row.database!));
     const vsOidc = ratio(m.requestsPerSecond, oidc?.measurement.requestsPerSecond);
     return [
       vsOidc === null

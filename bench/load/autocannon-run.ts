@@ -45,6 +45,11 @@ export interface ErrorDetail {
  */
 export async function measureLoad(request: LoadRequest, pid: number, options: LoadOptions): Promise<LoadMeasurement> {
   if (options.warmupSeconds > 0) await runAutocannon(request, { ...options, durationSeconds: options.warmupSeconds });
+  return measureOnce(request, pid, options);
+}
+
+/** One measured run of `options.durationSeconds`, no warm-up: the server sampled over exactly that run. */
+export async function measureOnce(request: LoadRequest, pid: number, options: LoadOptions): Promise<LoadMeasurement> {
   const sampler = new ProcessSampler(pid);
   await sampler.start();
   const result = await runAutocannon(request, options);

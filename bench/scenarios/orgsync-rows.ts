@@ -1,5 +1,5 @@
 import type { OrgsyncProcess } from '../../examples/demo/orgsync-process.js';
-import { type LoadOptions, type LoadRequest, measureLoad } from '../load/autocannon-run.js';
+import { type LoadMeasurement, type LoadOptions, type LoadRequest, measureLoad } from '../load/autocannon-run.js';
 import type { LoadRow } from '../results.js';
 import { accessToken, type BenchFixture } from '../seed.js';
 import { basicAuthorization, decodeJwt, FORM_CONTENT_TYPE, TOKEN_REQUEST_BODY } from './jwt-check.js';
@@ -30,13 +30,20 @@ export async function readRequest(session: OrgsyncSession): Promise<LoadRequest>
   return { url: `${session.orgsync.url}/api/v1/members/${memberId}`, headers: { authorization: `Bearer ${token}` } };
 }
 
-export async function tokenRow(session: OrgsyncSession, load: LoadOptions): Promise<LoadRow> {
+export const TOKEN_ROW_TITLE = 'POST /oauth/token (client_secret_basic)';
+
+/** The token request, once checked to answer 200 with a Bearer at+jwt. */
+export async function checkedTokenRequest(session: OrgsyncSession): Promise<LoadRequest> {
   const request = tokenRequest(session);
   await expectOk(request, (body) => {
     const jwt = decodeJwt(String(body.access_token));
     return jwt?.header.typ === 'at+jwt' && body.token_type === 'Bearer';
   });
-  return row(session, 'token', 'POST /oauth/token (client_secret_basic)', request, load);
+  return request;
+}
+
+export async function tokenRow(session: OrgsyncSession, load: LoadOptions): Promise<LoadRow> {
+  return row(session, 'token', TOKEN_ROW_TITLE, await checkedTokenRequest(session), load);
 }
 
 export async function readRow(session: OrgsyncSession, load: LoadOptions): Promise<LoadRow> {
@@ -67,7 +74,15 @@ async function row(
   request: LoadRequest,
   load: LoadOptions,
 ): Promise<LoadRow> {
-  const measurement = await measureLoad(request, session.orgsync.pid!, load);
+  return orgsyncLoadRow(session, scenario, title, await measureLoad(request, session.orgsync.pid!, load));
+}
+
+export function orgsyncLoadRow(
+  session: OrgsyncSession,
+  scenario: LoadRow['scenario'],
+  title: string,
+  measurement: LoadMeasurement,
+): LoadRow {
   return { id: `${scenario}/${session.database}`, scenario, title, server: 'orgsync', database: session.database, measurement };
 }
 

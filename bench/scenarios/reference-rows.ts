@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type LoadOptions, measureLoad } from '../load/autocannon-run.js';
+import { type LoadMeasurement, type LoadOptions, type LoadRequest, measureLoad } from '../load/autocannon-run.js';
 import { OIDC_REFERENCE_AUDIENCE } from '../reference/oidc-provider-settings.js';
-import type { LoadRow } from '../results.js';
-import { startChildServer } from '../servers/child-server.js';
+import { type LoadRow, oidcProviderRowId } from '../results.js';
+import { type ChildServer, startChildServer } from '../servers/child-server.js';
 import { basicAuthorization, decodeJwt, FORM_CONTENT_TYPE, TOKEN_REQUEST_BODY } from './jwt-check.js';
 
 const BARE_HTTP = fileURLToPath(new URL('../reference/bare-http-server.js', import.meta.url));
@@ -28,41 +28,70 @@ export async function bareHttpRow(dir: string, load: LoadOptions): Promise<LoadR
   }
 }
 
+/** node-oidc-provider started and checked, ready for load; the caller stops it. */
+export interface OidcProviderTarget {
+  readonly server: ChildServer;
+  readonly request: LoadRequest & { readonly headers: Record<string, string>; readonly body: string };
+}
+
 /**
  * node-oidc-provider issuing ES256 JWT access tokens to a client_secret_basic
  * client: the same request as orgsync's token row. Checked first: one request
  * must come back 200 with an ES256 at+jwt for the configured audience.
  */
-export async function oidcProviderRow(dir: string, load: LoadOptions): Promise<LoadRow> {
+export async function startOidcProvider(dir: string, logName = 'oidc-provider.log'): Promise<OidcProviderTarget> {
   const clientId = 'bench-client';
   const clientSecret = randomBytes(32).toString('base64url');
   const server = await startChildServer({
     name: 'oidc-provider',
     script: OIDC_PROVIDER,
     readyPath: '/.well-known/openid-configuration',
-    logFile: join(dir, 'oidc-provider.log'),
+    logFile: join(dir, logName),
     env: { BENCH_CLIENT_ID: clientId, BENCH_CLIENT_SECRET: clientSecret },
   });
+  const request = {
+    url: `${server.url}/token`,
+    method: 'POST' as const,
+    headers: { authorization: basicAuthorization(clientId, clientSecret), 'content-type': FORM_CONTENT_TYPE },
+    body: TOKEN_REQUEST_BODY,
+  };
   try {
-    const request = {
-      url: `${server.url}/token`,
-      method: 'POST' as const,
-      headers: { authorization: basicAuthorization(clientId, clientSecret), 'content-type': FORM_CONTENT_TYPE },
-      body: TOKEN_REQUEST_BODY,
-    };
     await expectJwtAccessToken(request);
-    const measurement = await measureLoad(request, server.pid, load);
-    return {
-      id: 'reference/oidc-provider',
-      scenario: 'reference',
-      title: 'POST /token (client_secret_basic, ES256 JWT)',
-      server: 'oidc-provider',
-      database: null,
-      measurement,
-    };
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+  return { server, request };
+}
+
+/** The oidc-provider row measured on its own, before any orgsync row. */
+export async function oidcProviderRow(dir: string, load: LoadOptions): Promise<LoadRow> {
+  const { server, request } = await startOidcProvider(dir);
+  try {
+    return oidcProviderLoadRow(await measureLoad(request, server.pid, load));
   } finally {
     await server.stop();
   }
+}
+
+/**
+ * The oidc-provider row; with `alongside`, the database whose token row it was
+ * measured with in alternating slices (its id then comes from oidcProviderRowId).
+ */
+export function oidcProviderLoadRow(
+  measurement: LoadMeasurement,
+  alongside?: { database: string; slices: readonly LoadMeasurement[] },
+): LoadRow {
+  const title = 'POST /token (client_secret_basic, ES256 JWT)';
+  return {
+    id: alongside ? oidcProviderRowId(alongside.database) : 'reference/oidc-provider',
+    scenario: 'reference',
+    title: alongside ? `${title}, alongside the ${alongside.database} token row` : title,
+    server: 'oidc-provider',
+    database: null,
+    measurement,
+    ...(alongside ? { slices: alongside.slices } : {}),
+  };
 }
 
 async function expectJwtAccessToken(request: { url: string; headers: Record<string, string>; body: string }): Promise<void> {

@@ -17,6 +17,22 @@ export function measurement(overrides: Partial<LoadMeasurement> = {}): LoadMeasu
   };
 }
 
+/** One slice of a paired row: `seconds` measured, `requests` 200s served, `cpuSeconds` used by the server. */
+export function loadSlice(
+  seconds: number,
+  requests: number,
+  cpuSeconds: number,
+  overrides: Partial<LoadMeasurement> = {},
+): LoadMeasurement {
+  return measurement({
+    durationSeconds: seconds,
+    requests,
+    requestsPerSecond: requests / seconds,
+    server: { cpuSeconds, cpuPercent: (cpuSeconds / seconds) * 100, peakRssBytes: 100 * MB, endRssBytes: 90 * MB },
+    ...overrides,
+  });
+}
+
 export function row(id: string, overrides: Partial<LoadMeasurement> = {}): LoadRow {
   const [scenario, where] = id.split('/') as [LoadRow['scenario'], string];
   const reference = scenario === 'reference';

@@ -2,14 +2,15 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BenchResults } from '../../bench/results.js';
+import { type BenchResults, oidcProviderRowId } from '../../bench/results.js';
 import { type BenchBuild, compileBench } from './bench-build.js';
 
 /**
  * `npm run bench` end to end in a tiny mode: every scenario, one second a
  * row, a four-second soak, small organizations and directories, against
  * freshly compiled code (PostgreSQL rows too when TEST_DATABASE_URL is set).
- * Asserts every row is there without errors and the results are written;
+ * Asserts every row is there without errors (the token and oidc-provider
+ * rows in two alternating slices each) and the results are written;
  * never a speed (the machine is shared).
  */
 describe('npm run bench (smoke)', () => {
@@ -31,7 +32,7 @@ describe('npm run bench (smoke)', () => {
     const { stdout } = await new Promise<{ stdout: string }>((resolve, reject) =>
       execFile(
         process.execPath,
-        [join(build.out, 'bench', 'main.js'), '--duration', '1', '--warmup', '0', '--soak'],
+        [join(build.out, 'bench', 'main.js'), '--duration', '1', '--warmup', '0', '--rounds', '2', '--soak'],
         {
           env: {
             PATH: process.env.PATH ?? '',
@@ -54,10 +55,13 @@ describe('npm run bench (smoke)', () => {
     const results = JSON.parse(await readFile(join(resultsDir, 'bench.json'), 'utf8')) as BenchResults;
     expect(results.failures).toEqual([]);
     const databases = postgres ? ['SQLite', 'PostgreSQL'] : ['SQLite'];
+    // oidc-provider runs on each database alongside orgsync, measured with the token row in alternating slices.
     const expectedRows = [
       'reference/node:http',
-      'reference/oidc-provider',
-      ...databases.flatMap((database) => ['token', 'read', 'list-small', 'list-big'].map((scenario) => `${scenario}/${database}`)),
+      ...databases.flatMap((database) => [
+        oidcProviderRowId(database),
+        ...['token', 'read', 'list-small', 'list-big'].map((scenario) => `${scenario}/${database}`),
+      ]),
     ];
     expect(results.load.map((row) => row.id)).toEqual(expectedRows);
     expect(Object.keys(results.ratios)).toEqual(expectedRows);
@@ -65,6 +69,10 @@ describe('npm run bench (smoke)', () => {
       expect({ row: row.id, errors: row.measurement.errors }).toEqual({ row: row.id, errors: 0 });
       expect(row.measurement.requests).toBeGreaterThan(0);
     }
+    const paired = results.load.filter((row) => row.scenario === 'token' || row.server === 'oidc-provider');
+    expect(paired.map((row) => [row.id, row.slices?.length])).toEqual(paired.map((row) => [row.id, 2]));
+    for (const row of paired) expect(row.slices!.every((slice) => slice.errors === 0 && slice.requests > 0)).toBe(true);
+    expect(results.targets.filter((t) => t.target.startsWith('Token endpoint >= 2x')).map((t) => t.status)).not.toContain('not measured');
     expect(results.startup).toMatchObject({ database: 'SQLite' });
     expect(
       results.sync.map((sync) => [sync.database, sync.full.mode, sync.full.status, sync.incremental.mode, sync.incremental.status]),

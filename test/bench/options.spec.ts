@@ -11,6 +11,7 @@ describe('parseOptions', () => {
       connections: 50,
       postgresUrl: undefined,
       soakSeconds: 600,
+      rounds: 5,
     });
     expect(options.sizes).toEqual({ smallMembers: 100, bigMembers: 100_000, syncUsers: 100_000, syncGroups: 1_000, soakSyncUsers: 10_000 });
   });
@@ -33,6 +34,17 @@ describe('parseOptions', () => {
     expect(parseOptions(['--duration=60'], {})).toMatchObject({ durationSeconds: 60, warmupSeconds: 3 });
     expect(parseOptions(['--duration', '1', '--warmup', '0'], {})).toMatchObject({ warmupSeconds: 0 });
     expect(() => parseOptions(['--duration', '0'], {})).toThrow('--duration must be a positive number');
+  });
+
+  it('takes the rounds of the paired token rows in either spelling, and refuses anything but a whole number from 1', () => {
+    expect(parseOptions(['--rounds', '6'], {}).rounds).toBe(6);
+    expect(parseOptions(['--rounds=1'], {}).rounds).toBe(1);
+    for (const value of ['0', '1.5', '-2', 'many']) {
+      expect(() => parseOptions(['--rounds', value], {})).toThrow(
+        new OptionsError(`--rounds must be a whole number of at least 1, not "${value}".`),
+      );
+    }
+    expect(() => parseOptions(['--rounds'], {})).toThrow('--rounds needs a value');
   });
 
   it('adds PostgreSQL from BENCH_DATABASE_URL, or from DATABASE_URL when that is a postgres:// URL', () => {

@@ -2,6 +2,7 @@ import { formatMb, formatMs, formatRatio, ratio } from '../../bench/format.js';
 import { rowRatios } from '../../bench/ratios.js';
 import { cpuMicrosPerRequest, loadTable, markdownTable, ratioTable, renderMarkdown } from '../../bench/report.js';
 import type { BenchResults } from '../../bench/results.js';
+import { oidcProviderLoadRow } from '../../bench/scenarios/reference-rows.js';
 import { MB, measurement, row, soak, startup, syncResult } from './bench-factories.js';
 
 const LOAD = [
@@ -70,6 +71,19 @@ describe('tables', () => {
     const token = ratioTable(LOAD).find((line) => line.includes('token row'))!;
     // req/s, p50 (the reference's own p50s are 2 and 40; ours is 0), p99, CPU, peak RSS.
     expect(token).toBe('| token row | SQLite | 0.13x | 2.50x | 0.00x | 0.00x | 3.00x | 0.15x | 1.00x | 1.00x | 1.00x | 1.00x |');
+  });
+
+  it('shows the oidc-provider row measured alongside PostgreSQL, while every "÷ oidc-provider" column divides by the SQLite one', () => {
+    const load = [
+      ...LOAD,
+      oidcProviderLoadRow(measurement({ requestsPerSecond: 800 }), { database: 'PostgreSQL', slices: [] }),
+      row('token/PostgreSQL', { requestsPerSecond: 1_600 }),
+    ];
+    const table = loadTable(load);
+    expect(table.find((line) => line.includes('alongside the PostgreSQL token row'))).toMatch(
+      /^\| oidc-provider: POST \/token \(client_secret_basic, ES256 JWT\), alongside the PostgreSQL token row \| – \| 800 \|.* \| 0\.80x \|$/,
+    );
+    expect(table.find((line) => line.includes('| PostgreSQL |'))).toMatch(/ \| 1\.60x \|$/);
   });
 
   it('renders every section that was measured, with the machine and the targets', () => {

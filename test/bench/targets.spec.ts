@@ -54,11 +54,38 @@ describe('evaluateTargets', () => {
       load: [
         row('reference/oidc-provider', { requestsPerSecond: 1_000 }),
         row('token/SQLite', { requestsPerSecond: 3_000 }),
+        row('reference/oidc-provider/PostgreSQL', { requestsPerSecond: 1_000 }),
         row('token/PostgreSQL', { requestsPerSecond: 1_500 }),
       ],
     });
     expect(statusOf(targets, 'Token endpoint >= 2x oidc-provider (SQLite)').status).toBe('met');
     expect(statusOf(targets, 'Token endpoint >= 2x oidc-provider (PostgreSQL)').status).toBe('not met');
+  });
+
+  it('judges the PostgreSQL token row against the oidc-provider row measured alongside it', () => {
+    const targets = evaluateTargets({
+      ...NOTHING,
+      load: [
+        row('reference/oidc-provider', { requestsPerSecond: 1_000 }),
+        row('token/SQLite', { requestsPerSecond: 2_000 }),
+        row('reference/oidc-provider/PostgreSQL', { requestsPerSecond: 800 }),
+        row('token/PostgreSQL', { requestsPerSecond: 1_600 }),
+      ],
+    });
+    expect(statusOf(targets, 'Token endpoint >= 2x oidc-provider (SQLite)').figure).toBe("2,000 req/s = 2.00x oidc-provider's 1,000");
+    expect(statusOf(targets, 'Token endpoint >= 2x oidc-provider (PostgreSQL)')).toEqual({
+      target: 'Token endpoint >= 2x oidc-provider (PostgreSQL)',
+      status: 'met',
+      figure: "1,600 req/s = 2.00x oidc-provider's 800",
+    });
+  });
+
+  it('cannot judge the PostgreSQL token ratio without its own oidc-provider row, whatever the SQLite one says', () => {
+    const targets = evaluateTargets({
+      ...NOTHING,
+      load: [row('reference/oidc-provider', { requestsPerSecond: 100 }), row('token/PostgreSQL', { requestsPerSecond: 1_600 })],
+    });
+    expect(statusOf(targets, 'Token endpoint >= 2x oidc-provider (PostgreSQL)').status).toBe('not measured');
   });
 
   it('judges the protected read on SQLite only', () => {

@@ -1,0 +1,38 @@
+import { parseOptions } from '../../bench/options.js';
+import { oidcProviderRowId } from '../../bench/results.js';
+import { oidcProviderLoadRow } from '../../bench/scenarios/reference-rows.js';
+import { describeSettings } from '../../bench/settings.js';
+import { loadSlice } from './bench-factories.js';
+
+describe('describeSettings', () => {
+  it('states how the token rows and oidc-provider were measured together when both are run', () => {
+    const settings = describeSettings(parseOptions(['--only', 'reference,token', '--duration', '8', '--rounds', '4', '--warmup', '2'], {}));
+    expect(settings[0]).toContain('2 s warm-up then 8 s measured per row (the token and oidc-provider rows in slices, below)');
+    const method = settings.find((line) => line.startsWith('Token rows against oidc-provider, in alternating slices'));
+    expect(method).toContain('each is warmed up once (2 s, unmeasured), then 4 rounds each measure both for 2 s (8 s / 4 rounds)');
+    expect(method).toContain('the order alternating (orgsync first, then oidc-provider first, and so on)');
+    expect(method).toContain("p50 the median of the slices' p50s and p99 the largest slice p99");
+  });
+
+  it('says nothing of slices when oidc-provider is measured on its own', () => {
+    for (const only of ['reference', 'token,read']) {
+      const settings = describeSettings(parseOptions(['--only', only], {}));
+      expect(settings.join('\n')).not.toContain('slices');
+    }
+  });
+});
+
+describe('the oidc-provider row', () => {
+  it('keeps its id on SQLite and names the PostgreSQL one after the token row it ran alongside', () => {
+    const slices = [loadSlice(1, 1_000, 1), loadSlice(1, 1_200, 1)];
+    expect(oidcProviderLoadRow(slices[0]!)).toMatchObject({ id: 'reference/oidc-provider', server: 'oidc-provider', database: null });
+    expect(oidcProviderLoadRow(slices[0]!)).not.toHaveProperty('slices');
+    expect(oidcProviderLoadRow(slices[1]!, { database: 'SQLite', slices })).toMatchObject({ id: 'reference/oidc-provider', slices });
+    expect(oidcProviderLoadRow(slices[1]!, { database: 'PostgreSQL', slices })).toMatchObject({
+      id: 'reference/oidc-provider/PostgreSQL',
+      title: 'POST /token (client_secret_basic, ES256 JWT), alongside the PostgreSQL token row',
+      database: null,
+    });
+    expect(oidcProviderRowId('PostgreSQL')).toBe('reference/oidc-provider/PostgreSQL');
+  });
+});
