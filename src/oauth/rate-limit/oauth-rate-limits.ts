@@ -89,7 +89,7 @@ export class OAuthRateLimits implements OnModuleInit, OnApplicationBootstrap, On
   /** (b) Refuses (429) a client ID that failed too often from this address. */
   async beforeAuthentication(clientId: string | undefined, context: OAuthRequestContext): Promise<void> {
     if (this.settings.failuresPerClient === 0 || clientId === undefined) return;
-    const failures = await this.guarded(this.limiters.failures.get(pairKey(clientId, context.sourceAddress)));
+    const failures = await this.guarded(this.limiters.readFailures(pairKey(clientId, context.sourceAddress)));
     if (failures && failures.consumedPoints >= this.settings.failuresPerClient) throw OAuthError.tooManyRequests(retryAfter(failures));
   }
 

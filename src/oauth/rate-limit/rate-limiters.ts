@@ -10,8 +10,9 @@ import {
 import type { DataSource } from 'typeorm';
 import type { RateLimitConfig } from '../../config/app-config.js';
 import { ConfigurationError } from '../../config/environment.js';
+import { BatchedFailureReads } from './batched-failure-reads.js';
 import { CounterBatcher } from './counter-batcher.js';
-import { PostgresCounterStore } from './shared-counters.store.js';
+import { PostgresCounterStore, readLiveCounters } from './shared-counters.store.js';
 
 /** A limiter that counts a request and refuses past its limit, rejecting with the library's RateLimiterRes. */
 export interface CountingLimiter {
@@ -24,6 +25,8 @@ export interface RateLimiters {
   readonly perAddress: CountingLimiter;
   /** Failed authentications per (claimed client ID, source address). */
   readonly failures: RateLimiterAbstract;
+  /** `failures.get(key)`: on PostgreSQL read for all the requests of an event-loop turn with one statement (BatchedFailureReads). */
+  readFailures(key: string): Promise<RateLimiterRes | null>;
   /** Authenticated requests per client. */
   readonly perClient: CountingLimiter;
   /** Resolves once the store can be used (or has been given up on: the limits then hold per process). */
@@ -107,6 +110,7 @@ function postgresLimiters(
     inMemoryBlockOnConsumed: shapes.failures.points + 1,
     insuranceLimiter: memory(shapes.failures),
   });
+  const failureReads = new BatchedFailureReads((keys, now) => readLiveCounters(dataSource, keys, now), shapes.failures.points);
   const batcher = new CounterBatcher(new PostgresCounterStore(dataSource), new Logger('RateLimits'));
   const batched = (shape: LimiterShape) => batcher.limiter({ ...shape, durationMs: duration * 1000, directBand: DIRECT_BAND });
   // One table holds every prefix: one limiter's sweep cleans it all.
@@ -115,6 +119,8 @@ function postgresLimiters(
   return {
     perAddress: batched(shapes.perAddress),
     failures,
+    // A failed batch read falls back to the library's own get, whose insurance limiter answers while the database is away.
+    readFailures: (key) => failureReads.get(failures.getKey(key)).catch(() => failures.get(key)),
     perClient: batched(shapes.perClient),
     ready: async () => {},
     flush: () => batcher.flush(),
@@ -155,6 +161,7 @@ function redisLimiters(
     get perClient() {
       return built().perClient;
     },
+    readFailures: (key) => built().failures.get(key),
     ready: async () => {
       store ??= await connectRedisLimiters(url, shapes, duration, memory);
     },
@@ -214,7 +221,14 @@ async function connectWithin(redis: Redis, timeoutMs: number): Promise<void> {
 }
 
 function withLifecycle(limiters: Pick<RateLimiters, 'perAddress' | 'failures' | 'perClient'>): RateLimiters {
-  return { ...limiters, ready: async () => {}, flush: async () => {}, close: async () => {}, sweep: async () => {} };
+  return {
+    ...limiters,
+    readFailures: (key) => limiters.failures.get(key),
+    ready: async () => {},
+    flush: async () => {},
+    close: async () => {},
+    sweep: async () => {},
+  };
 }
 
 /** The Redis address without credentials, for logs. */

@@ -58,3 +58,14 @@ export class PostgresCounterStore implements SharedCounterStore {
     return rows.map((row) => ({ key: row.key, points: row.points, expire: row.expire === null ? null : Number(row.expire) }));
   }
 }
+
+/** rate-limiter-flexible's get() (a live row: expire still ahead, or none), for many keys in one statement. */
+const LIVE_ROWS_SQL = 'SELECT key, points, expire FROM rate_limits WHERE key = ANY($1::varchar[]) AND (expire > $2 OR expire IS NULL)';
+
+/** The live rows of `keys` in rate_limits, by key (BatchedFailureReads' reader on PostgreSQL). */
+export async function readLiveCounters(dataSource: DataSource, keys: readonly string[], now: number): Promise<Map<string, CounterTotal>> {
+  const rows = (await dataSource.query(LIVE_ROWS_SQL, [keys, now])) as CounterRow[];
+  return new Map(
+    rows.map((row) => [row.key, { key: row.key, points: row.points, expire: row.expire === null ? null : Number(row.expire) }]),
+  );
+}
