@@ -55,8 +55,12 @@ export class PostgresCounterStore implements SharedCounterStore {
       deltas.map((delta) => delta.windowEnd),
       Date.now(),
     ])) as CounterRow[];
-    return rows.map((row) => ({ key: row.key, points: row.points, expire: row.expire === null ? null : Number(row.expire) }));
+    return rows.map(counterTotal);
   }
+}
+
+function counterTotal(row: CounterRow): CounterTotal {
+  return { key: row.key, points: row.points, expire: row.expire === null ? null : Number(row.expire) };
 }
 
 /** rate-limiter-flexible's get() (a live row: expire still ahead, or none), for many keys in one statement. */
@@ -65,7 +69,5 @@ const LIVE_ROWS_SQL = 'SELECT key, points, expire FROM rate_limits WHERE key = A
 /** The live rows of `keys` in rate_limits, by key (BatchedFailureReads' reader on PostgreSQL). */
 export async function readLiveCounters(dataSource: DataSource, keys: readonly string[], now: number): Promise<Map<string, CounterTotal>> {
   const rows = (await dataSource.query(LIVE_ROWS_SQL, [keys, now])) as CounterRow[];
-  return new Map(
-    rows.map((row) => [row.key, { key: row.key, points: row.points, expire: row.expire === null ? null : Number(row.expire) }]),
-  );
+  return new Map(rows.map((row) => [row.key, counterTotal(row)]));
 }
