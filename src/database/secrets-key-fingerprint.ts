@@ -25,9 +25,15 @@ export class SecretsKeyFingerprint implements OnModuleInit {
   async onModuleInit(): Promise<void> {
     const fingerprint = this.keyring.fingerprint();
     const settings = this.dataSource.getRepository(SettingEntity);
-    // Several processes may start together: the first insert wins, the others read it.
-    await settings.createQueryBuilder().insert().values({ name: FINGERPRINT_SETTING, value: fingerprint }).orIgnore().execute();
-    const recorded = await settings.findOneByOrFail({ name: FINGERPRINT_SETTING });
+    // Read first, and write only on a database that has no fingerprint yet: every start of every process (each CLI
+    // command included) passes here, and on SQLite a write waits for the server's write lock, which a read-only
+    // command has no business waiting for (a sync holds it through each page's transaction).
+    let recorded = await settings.findOneBy({ name: FINGERPRINT_SETTING });
+    if (recorded === null) {
+      // Several processes may start together: the first insert wins, the others read it.
+      await settings.createQueryBuilder().insert().values({ name: FINGERPRINT_SETTING, value: fingerprint }).orIgnore().execute();
+      recorded = await settings.findOneByOrFail({ name: FINGERPRINT_SETTING });
+    }
     if (recorded.value !== fingerprint) {
       throw new ConfigurationError(
         'SECRETS_KEY is not the key this database was set up with. Use the same SECRETS_KEY for every process ' +
