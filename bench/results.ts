@@ -77,10 +77,15 @@ export interface SoakResult {
   readonly rssAfterWarmupBytes: number;
   readonly rssEndBytes: number;
   readonly rssGrowthPercent: number;
-  /** The largest nodejs_eventloop_lag_p99_seconds read from /metrics after warm-up, in milliseconds. */
+  /**
+   * The largest nodejs_eventloop_lag_p99_seconds read from /metrics after
+   * warm-up, less the monitor's 10 ms sampling tick (soak-figures.ts), in milliseconds.
+   */
   readonly eventLoopLagP99Ms: number;
-  /** The median of those readings, in milliseconds. */
+  /** The median of those readings, less the tick, in milliseconds. */
   readonly eventLoopLagP99MedianMs: number;
+  /** The largest reading as scraped, tick included. */
+  readonly eventLoopLagP99ScrapedMs: number;
   /** Every sample taken: seconds since start, RSS and lag. */
   readonly samples: readonly { readonly t: number; readonly rssBytes: number; readonly lagP99Ms: number | null }[];
 }

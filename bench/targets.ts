@@ -154,7 +154,11 @@ function soakTargets({ soak }: Measured): TargetResult[] {
       soak.rssGrowthPercent < TARGETS.soakRssGrowthPercent,
       `${soak.rssGrowthPercent.toFixed(1)} % (${formatMb(soak.rssAfterWarmupBytes)} to ${formatMb(soak.rssEndBytes)})`,
     ),
-    result(names[2]!, soak.eventLoopLagP99Ms < TARGETS.soakLagP99Ms, `${formatMs(soak.eventLoopLagP99Ms)} at most`),
+    result(
+      names[2]!,
+      soak.eventLoopLagP99Ms < TARGETS.soakLagP99Ms,
+      `${formatMs(soak.eventLoopLagP99Ms)} at most beyond the 10 ms tick (${formatMs(soak.eventLoopLagP99ScrapedMs)} as scraped)`,
+    ),
   ];
 }
 

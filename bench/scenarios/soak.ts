@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { runAutocannon, summarize } from '../load/autocannon-run.js';
+import { EVENT_LOOP_SAMPLING_MS } from '../../src/metrics/metrics-registry.js';
 import { ProcessSampler, rssBytes } from '../load/process-sampler.js';
 import { EVENT_LOOP_LAG_P99, metricValue } from '../load/prometheus-text.js';
 import type { LoadRow, SoakResult } from '../results.js';
@@ -87,7 +88,7 @@ async function soakAgainst(
     const tokenFigures = summarize(tokens, usage);
     const readFigures = summarize(reads, usage);
     const growth = rssGrowth(samples, options.seconds);
-    const lag = lagFigures(samples, options.seconds);
+    const lag = lagFigures(samples, options.seconds, EVENT_LOOP_SAMPLING_MS);
     return {
       seconds: options.seconds,
       tokenRate,
@@ -101,6 +102,7 @@ async function soakAgainst(
       rssGrowthPercent: growth.percent,
       eventLoopLagP99Ms: lag.worstMs,
       eventLoopLagP99MedianMs: lag.medianMs,
+      eventLoopLagP99ScrapedMs: lag.worstScrapedMs,
       samples,
     };
   } finally {

@@ -4,6 +4,14 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 export const METRIC_PREFIX = 'orgsync_';
 
 /**
+ * How often prom-client's event-loop monitor (perf_hooks.monitorEventLoopDelay)
+ * samples, in milliseconds: its default, set here so readers of
+ * nodejs_eventloop_lag_* know it. Each recorded delay is the time between two
+ * of its timer ticks, so an idle process reads about this much, not 0.
+ */
+export const EVENT_LOOP_SAMPLING_MS = 10;
+
+/**
  * The process's own metrics (CPU, memory, event loop, GC) in one registry per
  * process: they describe the process, not an application in it, and
  * prom-client's collectors (a GC observer, an event-loop monitor) cannot be
@@ -15,7 +23,7 @@ let processRegistry: Registry | undefined;
 function processMetrics(): Registry {
   if (!processRegistry) {
     processRegistry = new Registry();
-    collectDefaultMetrics({ register: processRegistry, prefix: METRIC_PREFIX });
+    collectDefaultMetrics({ register: processRegistry, prefix: METRIC_PREFIX, eventLoopMonitoringPrecision: EVENT_LOOP_SAMPLING_MS });
   }
   return processRegistry;
 }

@@ -94,6 +94,7 @@ export function soak(overrides: Partial<SoakResult> = {}): SoakResult {
     rssGrowthPercent: 3.3,
     eventLoopLagP99Ms: 12,
     eventLoopLagP99MedianMs: 11,
+    eventLoopLagP99ScrapedMs: 22,
     samples: [],
     ...overrides,
   };

@@ -40,7 +40,15 @@ describe('soak figures', () => {
       () => MB,
       (t) => (t === 10 ? 500 : t === 300 ? 30 : t === 400 ? null : 5),
     );
-    expect(lagFigures(lags, 600)).toEqual({ worstMs: 30, medianMs: 5 });
+    expect(lagFigures(lags, 600, 0)).toEqual({ worstMs: 30, medianMs: 5, worstScrapedMs: 30 });
+  });
+
+  it("counts as lag only what exceeds the monitor's sampling tick: an idle loop reads the tick, which is no lag", () => {
+    const lags = samples(
+      () => MB,
+      (t) => (t === 300 ? 46 : t === 310 ? 9.2 : 10.5),
+    );
+    expect(lagFigures(lags, 600, 10)).toEqual({ worstMs: 36, medianMs: expect.closeTo(0.5, 6), worstScrapedMs: 46 });
   });
 
   it('takes medians of odd and even counts', () => {

@@ -139,5 +139,8 @@ describe('evaluateTargets', () => {
     expect(good.filter((t) => t.target.startsWith('Soak')).map((t) => t.status)).toEqual(['met', 'met', 'met']);
     const bad = evaluateTargets({ ...NOTHING, soak: soak({ errors: 1, rssGrowthPercent: 10, eventLoopLagP99Ms: 50 }) });
     expect(bad.filter((t) => t.target.startsWith('Soak')).map((t) => t.status)).toEqual(['not met', 'not met', 'not met']);
+    expect(good.find((t) => t.target.startsWith('Soak: event-loop'))?.figure).toBe(
+      '12 ms at most beyond the 10 ms tick (22 ms as scraped)',
+    );
   });
 });
