@@ -1,7 +1,21 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { InitialSchema1763780000000 } from './migrations/1763780000000-InitialSchema.js';
 import { SettingEntity } from './setting.entity.js';
 import { serializeSqliteTransactions } from './sqlite-transactions.js';
+
+/** The little of better-sqlite3 this test uses (the package ships no types). */
+interface OtherProcessDatabase {
+  prepare(sql: string): { run(...parameters: unknown[]): unknown };
+  close(): void;
+}
+const Database = createRequire(import.meta.url)('better-sqlite3') as new (
+  path: string,
+  options: { timeout: number },
+) => OtherProcessDatabase;
 
 const setting = (name: string, value = 'v') => Object.assign(new SettingEntity(), { name, value });
 
@@ -104,5 +118,49 @@ describe('serializeSqliteTransactions', () => {
 
     expect(postgres.manager.transaction).toBe(transaction);
     expect(postgres.driver.createQueryRunner).toBe(createQueryRunner);
+  });
+});
+
+describe('serializeSqliteTransactions with another process writing to the file', () => {
+  let dir: string;
+  let dataSource: DataSource;
+  /** Stands for the CLI or a server beside this one: a connection of its own, which does not wait for the lock. */
+  let other: OtherProcessDatabase;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'orgsync-immediate-'));
+    const database = join(dir, 'orgsync.sqlite');
+    dataSource = new DataSource({
+      type: 'better-sqlite3',
+      database,
+      entities: [SettingEntity],
+      migrations: [InitialSchema1763780000000],
+      migrationsRun: true,
+      prepareDatabase: (db: { pragma(sql: string): unknown }) => db.pragma('journal_mode = WAL'),
+    });
+    serializeSqliteTransactions(dataSource);
+    await dataSource.initialize();
+    other = new Database(database, { timeout: 0 });
+  });
+  afterEach(async () => {
+    other.close();
+    await dataSource.destroy();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const otherWrites = (name: string) => other.prepare('INSERT INTO settings (name, value) VALUES (?, ?)').run(name, 'v');
+
+  // A deferred transaction would read first, let the other commit, then fail its own write with
+  // SQLITE_BUSY_SNAPSHOT (its snapshot is stale); BEGIN IMMEDIATE holds the write lock from the start.
+  it('holds the write lock from BEGIN, so a write from elsewhere cannot land between its read and its write', async () => {
+    await dataSource.transaction(async (manager) => {
+      await manager.findOneBy(SettingEntity, { name: 'counter' });
+      expect(() => otherWrites('elsewhere')).toThrow(expect.objectContaining({ code: 'SQLITE_BUSY' }) as Error);
+      await manager.insert(SettingEntity, setting('counter'));
+    });
+    otherWrites('elsewhere');
+    expect((await dataSource.getRepository(SettingEntity).find({ order: { name: 'ASC' } })).map((row) => row.name)).toEqual([
+      'counter',
+      'elsewhere',
+    ]);
   });
 });

@@ -49,6 +49,7 @@ export function serializeSqliteTransactions(dataSource: DataSource): void {
 }
 
 function guardSharedQueryRunner(runner: QueryRunner, lock: ConnectionLock): void {
+  beginImmediately(runner);
   holdLockAround(runner, ['query'], lock);
   const startTransaction = runner.startTransaction.bind(runner);
   runner.startTransaction = (isolationLevel) => {
@@ -61,6 +62,29 @@ function guardSharedQueryRunner(runner: QueryRunner, lock: ConnectionLock): void
       );
     return startTransaction(isolationLevel);
   };
+}
+
+/** What TypeORM's SQLite query runner sends to open a transaction (AbstractSqliteQueryRunner.startTransaction). */
+const DEFERRED_BEGIN = 'BEGIN TRANSACTION';
+const IMMEDIATE_BEGIN = 'BEGIN IMMEDIATE TRANSACTION';
+
+/**
+ * Opens every transaction with the write lock taken (BEGIN IMMEDIATE,
+ * https://www.sqlite.org/lang_transaction.html) instead of at its first write.
+ *
+ * Another process writes to the same file: the CLI, beside a running server,
+ * and the server beside a CLI command. A deferred transaction reads from the
+ * snapshot of its first read; if the other process commits after that read,
+ * the transaction's first write fails at once with SQLITE_BUSY_SNAPSHOT
+ * (https://www.sqlite.org/rescode.html#busy_snapshot), which no busy timeout
+ * can wait out, since the snapshot itself is stale. Every transaction here
+ * writes (unit-of-work saves read first, then write), so taking the lock at
+ * BEGIN costs no concurrency: BEGIN waits out busy_timeout like any write, and
+ * the transaction's reads and writes then see one state.
+ */
+function beginImmediately(runner: QueryRunner): void {
+  const query = runner.query.bind(runner) as (sql: string, ...rest: unknown[]) => Promise<unknown>;
+  (runner as unknown as { query: typeof query }).query = (sql, ...rest) => query(sql === DEFERRED_BEGIN ? IMMEDIATE_BEGIN : sql, ...rest);
 }
 
 /** Replaces each named method of this one object (not its class) by one that runs under the lock. */
