@@ -135,7 +135,9 @@ describe('serializeSqliteTransactions with another process writing to the file',
       entities: [SettingEntity],
       migrations: [InitialSchema1763780000000],
       migrationsRun: true,
-      prepareDatabase: (db: { pragma(sql: string): unknown }) => db.pragma('journal_mode = WAL'),
+      prepareDatabase: (db: { pragma(sql: string): unknown }) => {
+        db.pragma('journal_mode = WAL');
+      },
     });
     serializeSqliteTransactions(dataSource);
     await dataSource.initialize();

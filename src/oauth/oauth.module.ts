@@ -21,6 +21,7 @@ import { TOKEN_GRANTS, type TokenGrant } from './token/grants/token-grant.js';
 import { TokenController } from './token/token.controller.js';
 import { TokenService } from './token/token.service.js';
 import { AccessTokenIssuer } from './tokens/access-token.issuer.js';
+import { JwsSigningThread } from './tokens/jws-signing-thread.js';
 
 /**
  * The authorization server's endpoints: token, introspection, revocation,
@@ -39,6 +40,7 @@ import { AccessTokenIssuer } from './tokens/access-token.issuer.js';
   controllers: [TokenController, IntrospectionController, RevocationController, DiscoveryController],
   providers: [
     AccessTokenIssuer,
+    JwsSigningThread,
     ClientAuthenticator,
     ClientAssertionVerifier,
     ClientJwks,

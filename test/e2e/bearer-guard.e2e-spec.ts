@@ -5,6 +5,7 @@ import { Clock } from '../../src/common/clock.js';
 import { AppConfig } from '../../src/config/app-config.js';
 import { SigningKeysService } from '../../src/oauth/keys/signing-keys.service.js';
 import { AccessTokenIssuer } from '../../src/oauth/tokens/access-token.issuer.js';
+import { JwsSigningThread } from '../../src/oauth/tokens/jws-signing-thread.js';
 import { adminToken, createOrganization, obtainToken, organizationWithClient } from '../support/factories.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -182,7 +183,12 @@ describe('the bearer guard on the organization APIs (RFC 6750, RFC 9068 section 
   });
 
   it('refuses a token the server issued that has since expired', async () => {
-    const past = new AccessTokenIssuer(t.app.get(SigningKeysService), t.app.get(AppConfig), new ShiftedClock(-3600));
+    const past = new AccessTokenIssuer(
+      t.app.get(SigningKeysService),
+      t.app.get(AppConfig),
+      new ShiftedClock(-3600),
+      t.app.get(JwsSigningThread),
+    );
     const issued = await past.issue({ clientId, organizationId, scopes: ['org:read'], ttlSeconds: 600 });
     const response = await call(`Bearer ${issued.accessToken}`);
     expectInvalidToken(response);

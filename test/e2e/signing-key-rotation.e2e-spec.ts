@@ -12,6 +12,7 @@ import { SigningKeyEntity } from '../../src/oauth/keys/signing-key.entity.js';
 import { SigningKeysRepository } from '../../src/oauth/keys/signing-keys.repository.js';
 import { RETIRED_KEY_PUBLISH_SECONDS, SigningKeysService } from '../../src/oauth/keys/signing-keys.service.js';
 import { AccessTokenIssuer } from '../../src/oauth/tokens/access-token.issuer.js';
+import { JwsSigningThread } from '../../src/oauth/tokens/jws-signing-thread.js';
 import { createCliHarness, textField, type CliHarness } from '../cli/cli-harness.js';
 import { type CreatedClient, obtainToken, organizationWithClient } from '../support/factories.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
@@ -122,7 +123,7 @@ describe('signing keys rotate on a schedule, and retired keys stay published whi
 
   it('keeps a retired key in the JWKS until the longest-lived token it signed has expired, and drops it after', async () => {
     expect(RETIRED_KEY_PUBLISH_SECONDS).toBeGreaterThanOrEqual(MAX_ACCESS_TOKEN_TTL + 60);
-    const issuer = new AccessTokenIssuer(t.app.get(SigningKeysService), config(), t.app.get(Clock));
+    const issuer = new AccessTokenIssuer(t.app.get(SigningKeysService), config(), t.app.get(Clock), t.app.get(JwsSigningThread));
     const longest = await issuer.issue({
       clientId: client.client_id,
       organizationId,

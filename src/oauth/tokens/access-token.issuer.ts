@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config.js';
 import { Clock } from '../../common/clock.js';
 import { SigningKeysService } from '../keys/signing-keys.service.js';
-import { signJws } from './jws-signer.js';
+import { JwsSigningThread } from './jws-signing-thread.js';
 import { newTokenId } from './token-id.js';
 
 export interface AccessTokenSubject {
@@ -40,6 +40,7 @@ export class AccessTokenIssuer {
     private readonly keys: SigningKeysService,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly signer: JwsSigningThread,
   ) {}
 
   async issue(subject: AccessTokenSubject): Promise<IssuedAccessToken> {
@@ -60,7 +61,7 @@ export class AccessTokenIssuer {
       exp: iat + subject.ttlSeconds,
     };
     // Section 2.1: typ "at+jwt" keeps access tokens from being confused with other JWTs.
-    const accessToken = await signJws({ alg: key.alg, typ: 'at+jwt', kid: key.kid }, claims, key.privateKey);
+    const accessToken = await this.signer.sign({ alg: key.alg, typ: 'at+jwt', kid: key.kid }, claims, key.privateKey);
     return { accessToken, tokenId, expiresIn: subject.ttlSeconds, scope };
   }
 }

@@ -10,28 +10,35 @@ export interface JwsHeader {
 
 /**
  * Signs a JWT in the JWS Compact Serialization (RFC 7515 section 7.1):
- * BASE64URL(header) "." BASE64URL(claims) "." BASE64URL(signature).
+ * BASE64URL(header) "." BASE64URL(claims) "." BASE64URL(signature), on libuv's
+ * threadpool (Node's crypto.sign with a callback).
  *
  * Why not jsonwebtoken's sign: it computes the signature synchronously
- * (jws -> jwa -> crypto.createSign) on the event loop, and ES256 signing was the
- * largest single part of the token endpoint's CPU (docs/benchmarks.md). Node's
- * crypto.sign with a callback runs the same OpenSSL operation on libuv's
- * threadpool, so the event loop serves other requests meanwhile; node-oidc-provider
- * gets the same by signing through WebCrypto. Verification stays with
- * jsonwebtoken (auth/verified-claims.ts), and the tests verify these tokens with
+ * (jws -> jwa -> crypto.createSign) on the event loop. The server signs on a
+ * thread of its own in batches (jws-signing-thread.ts); this is where it signs
+ * when that thread is not there (the Jest run of the TypeScript sources, or a
+ * thread that failed). Verification stays with jsonwebtoken
+ * (auth/verified-claims.ts), and the tests verify these tokens with
  * jsonwebtoken, jose and oauth4webapi as well.
  *
- * Both algorithms hash with SHA-256: ES256 is ECDSA P-256 whose signature is
- * the 64-byte R || S concatenation, not DER (RFC 7518 section 3.4, hence
- * dsaEncoding ieee-p1363); RS256 is RSASSA-PKCS1-v1_5 (section 3.3), the
- * default padding of an RSA key.
+ * The algorithms are those of jwsSignature (jws-signing.protocol.ts): SHA-256,
+ * with ES256's signature as R || S (RFC 7518 section 3.4).
  */
 export function signJws(header: JwsHeader, claims: object, privateKey: KeyObject): Promise<string> {
-  const signingInput = `${base64url(header)}.${base64url(claims)}`;
+  return signOnThreadpool(signingInput(header, claims), privateKey);
+}
+
+/** BASE64URL(header) "." BASE64URL(claims): what the signature covers. */
+export function signingInput(header: JwsHeader, claims: object): string {
+  return `${base64url(header)}.${base64url(claims)}`;
+}
+
+/** The whole token for `input`, signed on libuv's threadpool. */
+export function signOnThreadpool(input: string, privateKey: KeyObject): Promise<string> {
   return new Promise((resolve, reject) => {
-    sign('sha256', Buffer.from(signingInput), { key: privateKey, dsaEncoding: 'ieee-p1363' }, (error, signature) => {
+    sign('sha256', Buffer.from(input), { key: privateKey, dsaEncoding: 'ieee-p1363' }, (error, signature) => {
       if (error) reject(error);
-      else resolve(`${signingInput}.${signature.toString('base64url')}`);
+      else resolve(`${input}.${signature.toString('base64url')}`);
     });
   });
 }
