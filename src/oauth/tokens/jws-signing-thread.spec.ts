@@ -6,7 +6,7 @@ import { Logger } from '@nestjs/common';
 import { importJWK, jwtVerify } from 'jose';
 import type { SigningAlgorithm } from '../../config/environment.js';
 import type { JwsHeader } from './jws-signer.js';
-import { JwsSigningThread } from './jws-signing-thread.js';
+import { JwsSigningThread, MAX_BATCH } from './jws-signing-thread.js';
 import { answerSigningRequest, type SigningRequest } from './jws-signing.protocol.js';
 import type { SigningWorkerData } from './jws-signing.worker.js';
 
@@ -84,6 +84,21 @@ describe('JwsSigningThread', () => {
         expect(await verified(token, publicKey, alg)).toEqual({ payload: { ...claims, jti: `t${i}` }, kid: 'k-1' });
       }
     });
+  });
+
+  it('sends a burst in batches of at most MAX_BATCH, in the order asked, every token answered', async () => {
+    const thread = new TestSigningThread();
+    const { privateKey, publicKey } = keyPair('ES256');
+    const count = 2 * MAX_BATCH + 5;
+    const tokens = await Promise.all(
+      Array.from({ length: count }, (_, i) =>
+        thread.sign({ alg: 'ES256', typ: 'at+jwt', kid: 'k' }, { ...claims, jti: `t${i}` }, privateKey),
+      ),
+    );
+
+    expect(thread.fake.batches().map((batch) => batch.jobs.length)).toEqual([MAX_BATCH, MAX_BATCH, 5]);
+    expect((await verified(tokens[count - 1]!, publicKey, 'ES256')).payload).toEqual({ ...claims, jti: `t${count - 1}` });
+    expect((await verified(tokens[MAX_BATCH]!, publicKey, 'ES256')).payload).toEqual({ ...claims, jti: `t${MAX_BATCH}` });
   });
 
   it('starts one thread, and sends each key to it once, a new key before the first batch that names it', async () => {
