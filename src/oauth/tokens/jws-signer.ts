@@ -1,5 +1,6 @@
 import { type KeyObject, sign } from 'node:crypto';
 import type { SigningAlgorithm } from '../../config/environment.js';
+import { JWS_DIGEST, jwsKey } from './jws-signing.protocol.js';
 
 /** The protected header of an orgsync access token (RFC 9068 section 2.1). */
 export interface JwsHeader {
@@ -36,7 +37,7 @@ export function signingInput(header: JwsHeader, claims: object): string {
 /** The whole token for `input`, signed on libuv's threadpool. */
 export function signOnThreadpool(input: string, privateKey: KeyObject): Promise<string> {
   return new Promise((resolve, reject) => {
-    sign('sha256', Buffer.from(input), { key: privateKey, dsaEncoding: 'ieee-p1363' }, (error, signature) => {
+    sign(JWS_DIGEST, Buffer.from(input), jwsKey(privateKey), (error, signature) => {
       if (error) reject(error);
       else resolve(`${input}.${signature.toString('base64url')}`);
     });

@@ -1,4 +1,4 @@
-import { type KeyObject, sign } from 'node:crypto';
+import { type KeyObject, sign, type SignKeyObjectInput } from 'node:crypto';
 
 /**
  * What the server sends its JWS signing thread (jws-signing.worker.ts): a
@@ -29,7 +29,14 @@ export interface SigningReply {
  * RSASSA-PKCS1-v1_5 (section 3.3), the default padding of an RSA key.
  */
 export function jwsSignature(input: string, privateKey: KeyObject): string {
-  return sign('sha256', Buffer.from(input), { key: privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64url');
+  return sign(JWS_DIGEST, Buffer.from(input), jwsKey(privateKey)).toString('base64url');
+}
+
+/** crypto.sign's digest and key options for both algorithms, shared with the threadpool signer (jws-signer.ts). */
+export const JWS_DIGEST = 'sha256';
+
+export function jwsKey(privateKey: KeyObject): SignKeyObjectInput {
+  return { key: privateKey, dsaEncoding: 'ieee-p1363' };
 }
 
 /** The thread's side of the protocol: keeps the keys it is sent and signs each batch with them. */
