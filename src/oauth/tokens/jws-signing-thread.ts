@@ -50,7 +50,7 @@ export class JwsSigningThread implements OnApplicationShutdown {
   private readonly inFlight = new Map<number, PendingToken[]>();
   private nextBatch = 0;
   /** The number each private key was sent to the thread under; a new key (after a rotation) is sent before its first batch. */
-  private keyNumbers = new WeakMap<KeyObject, number>();
+  private readonly keyNumbers = new WeakMap<KeyObject, number>();
   private nextKeyNumber = 0;
 
   /** The compact serialization of a JWS over `header` and `claims`, signed with `privateKey`. */
@@ -144,7 +144,6 @@ export class JwsSigningThread implements OnApplicationShutdown {
     if (!this.worker && this.available === false) return;
     this.available = false;
     this.worker = undefined;
-    this.keyNumbers = new WeakMap();
     if (!this.stopping) this.logger.warn(`The JWS signing thread ${reason}; tokens are signed on libuv's threadpool from now on.`);
     const stranded = [...this.inFlight.values()].flat();
     this.inFlight.clear();
