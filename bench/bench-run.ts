@@ -2,6 +2,7 @@ import type { LoadOptions } from './load/autocannon-run.js';
 import type { PairedLoadOptions } from './load/paired-run.js';
 import type { BenchOptions } from './options.js';
 import type { Failure, LoadRow, SoakResult, StartupResult, SyncResult } from './results.js';
+import { nestFloorRows } from './scenarios/nest-floor-rows.js';
 import { listRows, type OrgsyncSession, readRow, tokenRow } from './scenarios/orgsync-rows.js';
 import { pairedTokenRows } from './scenarios/paired-token-rows.js';
 import { bareHttpRow, oidcProviderRow } from './scenarios/reference-rows.js';
@@ -48,6 +49,7 @@ export class BenchRun {
     const { scenarios } = this.options;
     if (scenarios.has('reference')) {
       await this.step('reference: node:http', async () => void this.load.push(await bareHttpRow(this.dir, this.loadOptions)));
+      await this.step('reference: NestJS floor', async () => void this.load.push(...(await nestFloorRows(this.dir, this.loadOptions))));
       if (!this.paired) {
         await this.step('reference: oidc-provider', async () => void this.load.push(await oidcProviderRow(this.dir, this.loadOptions)));
       }

@@ -2,7 +2,7 @@ import type { LoadMeasurement } from './load/autocannon-run.js';
 import type { RowRatios } from './ratios.js';
 
 /** Which server answered a load row. */
-export type ServerName = 'orgsync' | 'node:http' | 'oidc-provider';
+export type ServerName = 'orgsync' | 'node:http' | 'oidc-provider' | 'nest-floor';
 
 /** One autocannon row of the table. */
 export interface LoadRow {
@@ -27,6 +27,15 @@ export interface LoadRow {
  */
 export function oidcProviderRowId(database: string): string {
   return database === 'SQLite' ? 'reference/oidc-provider' : `reference/oidc-provider/${database}`;
+}
+
+/**
+ * The id of a NestJS floor row (nest-floor-server.ts): the token or read
+ * endpoint of a minimal NestJS app on Fastify, the context of orgsync's
+ * token and read targets.
+ */
+export function nestFloorRowId(row: 'token' | 'read'): string {
+  return `reference/nest-floor/${row}`;
 }
 
 export interface StartupResult {

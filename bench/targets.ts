@@ -1,5 +1,6 @@
 import { bytesToMb, formatCount, formatMb, formatMs, formatRatio, formatSeconds, ratio } from './format.js';
-import { type BenchResults, type LoadRow, oidcProviderRowId, type TargetResult, type TargetStatus } from './results.js';
+import type { LoadMeasurement } from './load/autocannon-run.js';
+import { type BenchResults, type LoadRow, nestFloorRowId, oidcProviderRowId, type TargetResult, type TargetStatus } from './results.js';
 
 /** The targets of issue 8, as thresholds the harness checks against one run. */
 export const TARGETS = {
@@ -34,8 +35,11 @@ export function evaluateTargets(results: Measured): TargetResult[] {
 /**
  * Each database's token row against the oidc-provider row of its own
  * database (oidcProviderRowId): on PostgreSQL, the one measured alongside it.
+ * The NestJS floor's token row, when measured, is shown beside the figures
+ * and decides nothing.
  */
 function tokenTargets({ load }: Measured): TargetResult[] {
+  const floor = nestFloor(load, 'token');
   const rows = orgsyncRows(load, 'token');
   if (rows.length === 0)
     return [notMeasured(`Token endpoint >= ${TARGETS.tokenVsOidcProvider}x oidc-provider`), notMeasured(tokenLatencyName('SQLite'))];
@@ -49,12 +53,12 @@ function tokenTargets({ load }: Measured): TargetResult[] {
         : result(
             `Token endpoint >= ${TARGETS.tokenVsOidcProvider}x oidc-provider (${row.database})`,
             vsOidc >= TARGETS.tokenVsOidcProvider,
-            `${formatCount(m.requestsPerSecond)} req/s = ${formatRatio(vsOidc)} oidc-provider's ${formatCount(oidc!.measurement.requestsPerSecond)}`,
+            `${formatCount(m.requestsPerSecond)} req/s = ${formatRatio(vsOidc)} oidc-provider's ${formatCount(oidc!.measurement.requestsPerSecond)}${floorRatio(floor, oidc!.measurement)}`,
           ),
       result(
         tokenLatencyName(row.database!),
         m.p99Ms < TARGETS.tokenP99Ms && m.errors === 0,
-        `p99 ${formatMs(m.p99Ms)}, ${formatCount(m.errors)} errors`,
+        `p99 ${formatMs(m.p99Ms)}, ${formatCount(m.errors)} errors${floorFigures(floor)}`,
       ),
     ];
   });
@@ -73,9 +77,24 @@ function readTargets({ load }: Measured): TargetResult[] {
     result(
       name,
       m.requestsPerSecond >= TARGETS.readRequestsPerSecond && m.p99Ms < TARGETS.readP99Ms && m.errors === 0,
-      `${formatCount(m.requestsPerSecond)} req/s, p99 ${formatMs(m.p99Ms)}, ${formatCount(m.errors)} errors`,
+      `${formatCount(m.requestsPerSecond)} req/s, p99 ${formatMs(m.p99Ms)}, ${formatCount(m.errors)} errors${floorFigures(nestFloor(load, 'read'))}`,
     ),
   ];
+}
+
+/** The NestJS floor row's measurement (nest-floor-rows.ts), if it was run. */
+function nestFloor(load: readonly LoadRow[], row: 'token' | 'read'): LoadMeasurement | undefined {
+  return load.find((candidate) => candidate.id === nestFloorRowId(row))?.measurement;
+}
+
+/** The floor's figures as context after a target's own, or nothing without the floor row. */
+function floorFigures(floor: LoadMeasurement | undefined): string {
+  return floor ? ` (NestJS floor in this run: p99 ${formatMs(floor.p99Ms)}, ${formatCount(floor.requestsPerSecond)} req/s)` : '';
+}
+
+/** The floor's token req/s as a multiple of the same oidc-provider row's, or nothing without the floor row. */
+function floorRatio(floor: LoadMeasurement | undefined, oidc: LoadMeasurement): string {
+  return floor ? ` (NestJS floor: ${formatRatio(ratio(floor.requestsPerSecond, oidc.requestsPerSecond))})` : '';
 }
 
 /**

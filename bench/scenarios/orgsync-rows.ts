@@ -87,7 +87,7 @@ export function orgsyncLoadRow(
 }
 
 /** One request before the load: it must answer 200 with the body the row is about, or the row means nothing. */
-async function expectOk(request: LoadRequest, bodyIsRight: (body: Record<string, unknown>) => boolean): Promise<void> {
+export async function expectOk(request: LoadRequest, bodyIsRight: (body: Record<string, unknown>) => boolean): Promise<void> {
   const response = await fetch(request.url, { method: request.method ?? 'GET', headers: request.headers, body: request.body });
   const text = await response.text();
   let body: Record<string, unknown> = {};

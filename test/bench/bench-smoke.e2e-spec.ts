@@ -2,16 +2,16 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BenchResults, oidcProviderRowId } from '../../bench/results.js';
+import { type BenchResults, nestFloorRowId, oidcProviderRowId } from '../../bench/results.js';
 import { type BenchBuild, compileBench } from './bench-build.js';
 
 /**
  * `npm run bench` end to end in a tiny mode: every scenario, one second a
  * row, a four-second soak, small organizations and directories, against
  * freshly compiled code (PostgreSQL rows too when TEST_DATABASE_URL is set).
- * Asserts every row is there without errors (the token and oidc-provider
- * rows in two alternating slices each) and the results are written;
- * never a speed (the machine is shared).
+ * Asserts every row is there without errors (the NestJS floor's two among
+ * the references; the token and oidc-provider rows in two alternating slices
+ * each) and the results are written; never a speed (the machine is shared).
  */
 describe('npm run bench (smoke)', () => {
   let resultsDir: string;
@@ -58,6 +58,8 @@ describe('npm run bench (smoke)', () => {
     // oidc-provider runs on each database alongside orgsync, measured with the token row in alternating slices.
     const expectedRows = [
       'reference/node:http',
+      nestFloorRowId('token'),
+      nestFloorRowId('read'),
       ...databases.flatMap((database) => [
         oidcProviderRowId(database),
         ...['token', 'read', 'list-small', 'list-big'].map((scenario) => `${scenario}/${database}`),

@@ -2,7 +2,9 @@ import { formatMb, formatMs, formatRatio, ratio } from '../../bench/format.js';
 import { rowRatios } from '../../bench/ratios.js';
 import { cpuMicrosPerRequest, loadTable, markdownTable, ratioTable, renderMarkdown } from '../../bench/report.js';
 import type { BenchResults } from '../../bench/results.js';
+import { nestFloorLoadRow } from '../../bench/scenarios/nest-floor-rows.js';
 import { oidcProviderLoadRow } from '../../bench/scenarios/reference-rows.js';
+import { evaluateTargets } from '../../bench/targets.js';
 import { MB, measurement, row, soak, startup, syncResult } from './bench-factories.js';
 
 const LOAD = [
@@ -10,6 +12,21 @@ const LOAD = [
   row('reference/oidc-provider', { requestsPerSecond: 1_000, p50Ms: 40, p99Ms: 80 }),
   row('token/SQLite', { requestsPerSecond: 2_500, p50Ms: 0, p99Ms: 12 }),
 ];
+
+/** A run that measured nothing. */
+const NO_RESULTS: BenchResults = {
+  startedAt: 'now',
+  finishedAt: 'now',
+  machine: { cpus: 'x', cores: 1, memoryBytes: MB, node: 'v20', platform: 'linux', loadAverage: [0, 0, 0] },
+  settings: [],
+  load: [],
+  ratios: {},
+  startup: null,
+  sync: [],
+  soak: null,
+  targets: [],
+  failures: [],
+};
 
 describe('figures and ratios', () => {
   it('divides by a reference, and has no ratio without one or against zero', () => {
@@ -86,6 +103,37 @@ describe('tables', () => {
     expect(table.find((line) => line.includes('| PostgreSQL |'))).toMatch(/ \| 1\.60x \|$/);
   });
 
+  it('shows the NestJS floor rows by server and title, against both references', () => {
+    const load = [
+      ...LOAD,
+      nestFloorLoadRow('token', measurement({ requestsPerSecond: 3_400, p50Ms: 6, p99Ms: 12 })),
+      nestFloorLoadRow('read', measurement({ requestsPerSecond: 18_000, p50Ms: 2, p99Ms: 4 })),
+    ];
+    expect(loadTable(load).slice(-2)).toEqual([
+      '| nest-floor: NestJS on Fastify, minimal: POST /oauth/token (client_secret_basic, ES256 JWT) | – | 3,400 | 6 ms | 12 ms | 0 | 100 % | 1,000 µs | 100 MB | 0.17x | 3.40x |',
+      '| nest-floor: NestJS on Fastify, minimal: GET /api/v1/members/:id (bearer) | – | 18,000 | 2 ms | 4 ms | 0 | 100 % | 1,000 µs | 100 MB | 0.90x | 18.0x |',
+    ]);
+  });
+
+  it("puts the NestJS floor's figures beside the token and read targets' own", () => {
+    const load = [
+      ...LOAD,
+      row('read/SQLite', { requestsPerSecond: 5_000, p99Ms: 20 }),
+      row('reference/nest-floor/token', { requestsPerSecond: 3_400, p99Ms: 12 }),
+      row('reference/nest-floor/read', { requestsPerSecond: 18_000, p99Ms: 4 }),
+    ];
+    const markdown = renderMarkdown({ ...NO_RESULTS, load, targets: evaluateTargets({ load, startup: null, sync: [], soak: null }) });
+    expect(markdown).toContain(
+      "| Token endpoint >= 2x oidc-provider (SQLite) | met | 2,500 req/s = 2.50x oidc-provider's 1,000 (NestJS floor: 3.40x) |",
+    );
+    expect(markdown).toContain(
+      '| Token endpoint p99 < 10 ms at 50 connections, 0 errors (SQLite) | not met | p99 12 ms, 0 errors (NestJS floor in this run: p99 12 ms, 3,400 req/s) |',
+    );
+    expect(markdown).toContain(
+      '| Protected read >= 10,000 req/s, p99 < 10 ms (SQLite) | not met | 5,000 req/s, p99 20 ms, 0 errors (NestJS floor in this run: p99 4 ms, 18,000 req/s) |',
+    );
+  });
+
   it('renders every section that was measured, with the machine and the targets', () => {
     const results: BenchResults = {
       startedAt: '2026-11-22T10:00:00.000Z',
@@ -117,16 +165,7 @@ describe('tables', () => {
 
   it('leaves out sections that were not run and lists failed scenarios by their first line', () => {
     const markdown = renderMarkdown({
-      startedAt: 'now',
-      finishedAt: 'now',
-      machine: { cpus: 'x', cores: 1, memoryBytes: MB, node: 'v20', platform: 'linux', loadAverage: [0, 0, 0] },
-      settings: [],
-      load: [],
-      ratios: {},
-      startup: null,
-      sync: [],
-      soak: null,
-      targets: [],
+      ...NO_RESULTS,
       failures: [{ scenario: 'sync on SQLite', error: 'orgsync exited with code 1 before it was ready.\n\norgsync output...' }],
     });
     for (const section of ['## Load', '## Start-up', '## Sync', '## Soak']) expect(markdown).not.toContain(section);

@@ -88,6 +88,56 @@ describe('evaluateTargets', () => {
     expect(statusOf(targets, 'Token endpoint >= 2x oidc-provider (PostgreSQL)').status).toBe('not measured');
   });
 
+  describe('with the NestJS floor rows', () => {
+    const floorRows = [
+      row('reference/nest-floor/token', { requestsPerSecond: 3_400, p99Ms: 12 }),
+      row('reference/nest-floor/read', { requestsPerSecond: 18_000, p99Ms: 4 }),
+    ];
+    const orgsync = [
+      row('reference/oidc-provider', { requestsPerSecond: 1_000 }),
+      row('token/SQLite', { requestsPerSecond: 1_500, p99Ms: 24 }),
+      row('read/SQLite', { requestsPerSecond: 5_000, p99Ms: 20 }),
+    ];
+
+    it('shows the floor beside the token and read figures', () => {
+      const targets = evaluateTargets({ ...NOTHING, load: [...floorRows, ...orgsync] });
+      expect(statusOf(targets, 'Token endpoint >= 2x').figure).toBe("1,500 req/s = 1.50x oidc-provider's 1,000 (NestJS floor: 3.40x)");
+      expect(statusOf(targets, 'Token endpoint p99').figure).toBe('p99 24 ms, 0 errors (NestJS floor in this run: p99 12 ms, 3,400 req/s)');
+      expect(statusOf(targets, 'Protected read').figure).toBe(
+        '5,000 req/s, p99 20 ms, 0 errors (NestJS floor in this run: p99 4 ms, 18,000 req/s)',
+      );
+    });
+
+    it("divides the floor's token req/s by the oidc-provider row each database is judged against", () => {
+      const targets = evaluateTargets({
+        ...NOTHING,
+        load: [
+          ...floorRows,
+          ...orgsync,
+          row('reference/oidc-provider/PostgreSQL', { requestsPerSecond: 850 }),
+          row('token/PostgreSQL', { requestsPerSecond: 1_700 }),
+        ],
+      });
+      expect(statusOf(targets, 'Token endpoint >= 2x oidc-provider (PostgreSQL)').figure).toBe(
+        "1,700 req/s = 2.00x oidc-provider's 850 (NestJS floor: 4.00x)",
+      );
+    });
+
+    it('decides no status: every target reads the same with or without them', () => {
+      const statuses = (load: typeof orgsync) => evaluateTargets({ ...NOTHING, load }).map((t) => [t.target, t.status]);
+      expect(statuses([...floorRows, ...orgsync])).toEqual(statuses(orgsync));
+      expect(statuses(floorRows)).toEqual(statuses([]));
+      expect(evaluateTargets({ ...NOTHING, load: floorRows }).every((t) => t.status === 'not measured' && t.figure === '–')).toBe(true);
+    });
+
+    it('shows nothing of the floor when it was not measured', () => {
+      const targets = evaluateTargets({ ...NOTHING, load: orgsync });
+      expect(targets.map((t) => t.figure).join('\n')).not.toContain('NestJS floor');
+      expect(statusOf(targets, 'Token endpoint p99').figure).toBe('p99 24 ms, 0 errors');
+      expect(statusOf(targets, 'Protected read').figure).toBe('5,000 req/s, p99 20 ms, 0 errors');
+    });
+  });
+
   it('judges the protected read on SQLite only', () => {
     const met = evaluateTargets({ ...NOTHING, load: [row('read/SQLite', { requestsPerSecond: 10_000, p99Ms: 9.9 })] });
     expect(statusOf(met, 'Protected read').status).toBe('met');
