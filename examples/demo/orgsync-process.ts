@@ -32,8 +32,8 @@ export interface OrgsyncProcessOptions {
   readonly nodeArgs?: readonly string[];
 }
 
-/** dist/examples/demo/orgsync-process.js → dist/src/main.js */
-const ORGSYNC_MAIN = fileURLToPath(new URL('../../src/main.js', import.meta.url));
+/** dist/examples/demo/orgsync-process.js → dist/server/main.js, the bundled server `npm run start:prod` runs. */
+const ORGSYNC_MAIN = fileURLToPath(new URL('../../server/main.js', import.meta.url));
 
 /**
  * Starts the built orgsync server as a child process on a free port, with a

@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundleCompiledServer } from '../support/server-bundle.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -18,6 +19,7 @@ export interface BenchBuild {
  * whole application through, decorator metadata included): under a second,
  * where tsc takes half a minute, and no dist/ needed, so it works on a fresh
  * clone and never runs a stale build. Types are tsc's job (npx tsc --noEmit).
+ * Then bundled, as `npm run build` does.
  */
 export async function compileBench(): Promise<BenchBuild> {
   const swc = JSON.parse(await readFile(join(ROOT, '.swcrc'), 'utf8')) as Record<string, unknown>;
@@ -39,5 +41,7 @@ export async function compileBench(): Promise<BenchBuild> {
   // ES modules (package.json "type") that resolve their dependencies from the project.
   await writeFile(join(out, 'package.json'), JSON.stringify({ type: 'module' }));
   await symlink(join(ROOT, 'node_modules'), join(out, 'node_modules'), 'dir');
+  // The harness starts orgsync as production does: bundled (out/server/main.js).
+  await bundleCompiledServer(ROOT, out);
   return { out, remove: () => rm(dir, { recursive: true, force: true }) };
 }

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import request from 'supertest';
 import { ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, freePort } from './test-app.js';
+import { bundleCompiledServer } from './server-bundle.js';
 import type { TestDatabase } from './test-database.js';
 
 /** Where compiled builds are kept between test files (and runs): one per state of the sources. */
@@ -18,14 +19,16 @@ const OLD_BUILD_MS = 60 * 60_000;
 /**
  * orgsync compiled once for every test file that runs it as a child process:
  * tsc with the project's compiler options, from src/main.ts and what it imports
- * (so nothing else in the tree has to compile). The build is keyed by a digest
+ * (so nothing else in the tree has to compile), then bundled as `npm run build`
+ * bundles it. The build is keyed by a digest
  * of the sources, so an edit makes a new one; test files running in parallel
  * wait for the one compiling instead of each compiling its own.
  */
 export async function compileOrgsync(): Promise<{ main: string; remove(): Promise<void> }> {
   const root = fileURLToPath(new URL('../../', import.meta.url));
   const dir = join(BUILD_CACHE, await sourceDigest(root));
-  const main = join(dir, 'out', 'src', 'main.js');
+  // The bundle `npm start` runs (scripts/bundle-server.mjs), made from the tsc output.
+  const main = join(dir, 'out', 'server', 'main.js');
   // The cached build outlives the test file: there is nothing for it to remove.
   const build = { main, remove: () => Promise.resolve() };
   for (const deadline = Date.now() + 2 * STALE_LOCK_MS; Date.now() < deadline;) {
@@ -71,6 +74,10 @@ async function compileInto(root: string, dir: string): Promise<void> {
   // ES modules (package.json "type") that resolve their dependencies from the project.
   await writeFile(join(outDir, 'package.json'), JSON.stringify({ type: 'module' }));
   await symlink(join(root, 'node_modules'), join(outDir, 'node_modules'), 'dir');
+  await bundleCompiledServer(root, outDir).catch(async (error: unknown) => {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  });
 }
 
 /** A digest of everything the build depends on: the sources, the compiler options and the dependencies' versions. */
@@ -80,7 +87,8 @@ async function sourceDigest(root: string): Promise<string> {
     .filter((name) => name.endsWith('.ts'))
     .sort()
     .map((name) => join(root, 'src', name));
-  for (const file of [join(root, 'tsconfig.json'), join(root, 'package-lock.json'), ...files]) {
+  const buildFiles = ['tsconfig.json', 'package-lock.json', join('scripts', 'bundle-server.mjs')].map((name) => join(root, name));
+  for (const file of [...buildFiles, ...files]) {
     hash
       .update(file)
       .update('\0')

@@ -1,0 +1,79 @@
+#!/usr/bin/env node
+// Bundles the compiled server (dist/src/main.js, what `nest build` writes) into
+// dist/server/main.js, the file `npm start` and `npm run start:prod` run.
+//
+// Why: a start of the unbundled server spends most of its time in Node's module
+// loader: resolving, reading and compiling some 1,300 files (428 of them
+// es-toolkit's lodash-compatible functions, through @nestjs/swagger's
+// decorators). One file loads in about 60 % of that time; docs/benchmarks.md
+// has the figures. The CLI and `npm run start:dev` keep the unbundled modules.
+//
+// The two worker threads are bundled beside main.js, under the names the
+// server's `new URL('./<name>.worker.js', import.meta.url)` expects, so the
+// same code finds them in either layout. Nothing is minified: class names
+// (Nest's injection tokens, TypeORM's entities) and readable stack traces stay.
+//
+//   node scripts/bundle-server.mjs [--from dist/src] [--to dist/server]
+import { build } from 'esbuild';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+/**
+ * Left to Node at run time:
+ * - better-sqlite3, a native addon;
+ * - pino, which finds its transport worker files beside its own (__dirname);
+ * - what orgsync imports lazily (the first JWT client assertion, the first
+ *   Redis rate limit, pretty logs), so a start that never needs it never loads it;
+ * - optional peers that Nest and @nestjs/platform-fastify import only when an
+ *   application uses them (microservices, websockets, Express, multipart, views)
+ *   and orgsync does not install.
+ * TypeORM and pg require their other drivers by computed names, at run time.
+ */
+export const EXTERNAL_PACKAGES = [
+  'better-sqlite3',
+  'pino',
+  'ioredis',
+  'jose',
+  'pino-pretty',
+  '@nestjs/microservices',
+  '@nestjs/websockets',
+  '@nestjs/platform-express',
+  '@fastify/multipart',
+  '@fastify/view',
+];
+
+const ENTRY_POINTS = {
+  main: 'main.js',
+  'jws-signing.worker': 'oauth/tokens/jws-signing.worker.js',
+  'sqlite-checkpoint.worker': 'database/sqlite-checkpoints/sqlite-checkpoint.worker.js',
+};
+
+/** Bundles `from` (the compiled src/ directory) into `to`; resolves with the files written. */
+export async function bundleServer(from, to) {
+  const result = await build({
+    entryPoints: Object.entries(ENTRY_POINTS).map(([out, file]) => ({ in: resolve(from, file), out })),
+    outdir: to,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    keepNames: true,
+    sourcemap: 'linked',
+    external: EXTERNAL_PACKAGES,
+    // CommonJS dependencies call require(); an ES module has none of its own.
+    banner: {
+      js: "import { createRequire as __orgsyncCreateRequire } from 'node:module'; const require = __orgsyncCreateRequire(import.meta.url);",
+    },
+    logLevel: 'warning',
+    metafile: true,
+  });
+  return Object.keys(result.metafile.outputs);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { values } = parseArgs({
+    options: { from: { type: 'string', default: 'dist/src' }, to: { type: 'string', default: 'dist/server' } },
+  });
+  const files = await bundleServer(resolve(values.from), resolve(values.to));
+  process.stdout.write(`bundle-server: wrote ${files.filter((file) => !file.endsWith('.map')).join(', ')}\n`);
+}
