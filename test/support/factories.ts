@@ -1,6 +1,9 @@
 import type request from 'supertest';
 import { ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, type TestApp } from './test-app.js';
 
+/** Anything the factories can send requests to: a test app, or orgsync running as a child process. */
+export type HttpTarget = Pick<TestApp, 'http'>;
+
 export interface CreatedClient {
   client_id: string;
   client_secret: string;
@@ -17,7 +20,7 @@ export function basicAuthorization(clientId: string, clientSecret: string): stri
   return `Basic ${Buffer.from(`${encode(clientId)}:${encode(clientSecret)}`).toString('base64')}`;
 }
 
-export async function obtainToken(t: TestApp, clientId: string, clientSecret: string, scope?: string): Promise<string> {
+export async function obtainToken(t: HttpTarget, clientId: string, clientSecret: string, scope?: string): Promise<string> {
   const response = await t
     .http()
     .post('/oauth/token')
@@ -28,18 +31,18 @@ export async function obtainToken(t: TestApp, clientId: string, clientSecret: st
   return (response.body as { access_token: string }).access_token;
 }
 
-export function adminToken(t: TestApp): Promise<string> {
+export function adminToken(t: HttpTarget): Promise<string> {
   return obtainToken(t, ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET);
 }
 
-export async function createOrganization(t: TestApp, token: string, name = 'Acme Corp'): Promise<{ id: string; name: string }> {
+export async function createOrganization(t: HttpTarget, token: string, name = 'Acme Corp'): Promise<{ id: string; name: string }> {
   const response = await t.http().post('/admin/organizations').auth(token, { type: 'bearer' }).send({ name });
   if (response.status !== 201) throw new Error(`create organization failed: ${response.status} ${JSON.stringify(response.body)}`);
   return response.body as { id: string; name: string };
 }
 
 export async function createClient(
-  t: TestApp,
+  t: HttpTarget,
   token: string,
   organizationId: string,
   metadata: Record<string, unknown> = {},
@@ -55,7 +58,7 @@ export async function createClient(
 
 /** An organization with one client, ready to obtain tokens. */
 export async function organizationWithClient(
-  t: TestApp,
+  t: HttpTarget,
   metadata: Record<string, unknown> = {},
 ): Promise<{ admin: string; organizationId: string; client: CreatedClient }> {
   const admin = await adminToken(t);
@@ -65,7 +68,7 @@ export async function organizationWithClient(
 }
 
 /** A token request with client_secret_basic whose response is returned as is, refusals included. */
-export function requestToken(t: TestApp, clientId: string, clientSecret: string, scope?: string): request.Test {
+export function requestToken(t: HttpTarget, clientId: string, clientSecret: string, scope?: string): request.Test {
   return t
     .http()
     .post('/oauth/token')
@@ -75,7 +78,7 @@ export function requestToken(t: TestApp, clientId: string, clientSecret: string,
 }
 
 /** A token request with client_secret_post (RFC 6749 section 2.3.1: credentials in the form body). */
-export function requestTokenWithPost(t: TestApp, clientId: string, clientSecret: string, scope?: string): request.Test {
+export function requestTokenWithPost(t: HttpTarget, clientId: string, clientSecret: string, scope?: string): request.Test {
   return t
     .http()
     .post('/oauth/token')
@@ -85,7 +88,7 @@ export function requestTokenWithPost(t: TestApp, clientId: string, clientSecret:
 
 /** An organization whose clients may hold the admin scope. */
 export async function createPlatformOrganization(
-  t: TestApp,
+  t: HttpTarget,
   token: string,
   name = 'Second Platform',
 ): Promise<{ id: string; name: string }> {
@@ -95,7 +98,7 @@ export async function createPlatformOrganization(
 }
 
 /** A valid token of an ordinary organization's client: everything but admin. */
-export async function nonAdminToken(t: TestApp): Promise<string> {
+export async function nonAdminToken(t: HttpTarget): Promise<string> {
   const { client } = await organizationWithClient(t);
   return obtainToken(t, client.client_id, client.client_secret, 'org:read');
 }
@@ -142,7 +145,7 @@ export const DATA_SCOPES = 'org:read members:read members:write groups:read grou
 
 /** An organization and a token for its data APIs, with the scopes asked for (all data scopes by default). */
 export async function organizationToken(
-  t: TestApp,
+  t: HttpTarget,
   scope = DATA_SCOPES,
   name = 'Acme Corp',
 ): Promise<{ organizationId: string; token: string }> {

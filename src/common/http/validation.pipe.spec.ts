@@ -51,6 +51,19 @@ describe('ValidBody and ValidQuery', () => {
     expect(response.body).toMatchObject({ errors: [{ field: 'name', message: 'name must be a string' }] });
   });
 
+  it('says a message once per field when several rules fail with it', async () => {
+    const response = await post('?limit=ten', { name: 'Acme' });
+
+    expect(response.status).toBe(400);
+    expect(response.body.errors).toHaveLength(2);
+    expect(response.body.errors).toEqual(
+      expect.arrayContaining([
+        { field: 'limit', message: 'limit must be a whole number' },
+        { field: 'limit', message: 'limit must be between 1 and 200' },
+      ]),
+    );
+  });
+
   it('refuses unknown fields in the body and in the query', async () => {
     const body = await post('', { name: 'Acme', tier: 'gold' });
     const query = await post('?sort=name', { name: 'Acme' });

@@ -41,10 +41,13 @@ export const ValidQuery = (): ParameterDecorator => Query(REQUEST_VALIDATION_PIP
 function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
   return errors.flatMap((error) => {
     const field = `${prefix}${error.property}`;
-    const own = Object.values(error.constraints ?? {}).map((message) => ({
-      field,
-      message: message.replace(/^property (\S+) should not exist$/, '$1 is not a known field'),
-    }));
+    // Rules sharing one message (IsInt, Min and Max saying "between 1 and 500") are said once.
+    const messages = new Set(
+      Object.values(error.constraints ?? {}).map((message) =>
+        message.replace(/^property (\S+) should not exist$/, '$1 is not a known field'),
+      ),
+    );
+    const own = [...messages].map((message) => ({ field, message }));
     return [...own, ...flatten(error.children ?? [], `${field}.`)];
   });
 }
