@@ -28,7 +28,8 @@ import { parseArgs } from 'node:util';
  * - packages other packages require by name at run time, which a bundled copy
  *   would make two instances of: @nestjs/mapped-types (PickType) requires
  *   class-validator and class-transformer to copy a DTO's rules into the
- *   instance ValidationPipe reads; @nestjs/typeorm requires typeorm;
+ *   instance ValidationPipe reads; @nestjs/typeorm requires typeorm, which
+ *   requires reflect-metadata (the decorators' metadata store);
  * - what orgsync imports lazily (the first JWT client assertion, the first
  *   Redis rate limit, pretty logs), so a start that never needs it never loads it;
  * - optional peers that Nest and @nestjs/platform-fastify import only when an
@@ -42,6 +43,7 @@ export const EXTERNAL_PACKAGES = [
   'class-validator',
   'class-transformer',
   'typeorm',
+  'reflect-metadata',
   'ioredis',
   'jose',
   'pino-pretty',
