@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { type OrgsyncProcess, type OrgsyncProcessOptions, startOrgsync } from '../../examples/demo/orgsync-process.js';
 import type { BenchDatabase } from './bench-database.js';
 
@@ -41,6 +41,8 @@ export function startBenchOrgsync(options: BenchOrgsyncOptions): Promise<Orgsync
   // BENCH_ORGSYNC_NODE_ARGS reaches every orgsync the harness starts: e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
   // profiles the rows (each process writes its profile when the harness stops it).
   const nodeArgs = (process.env.BENCH_ORGSYNC_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
+  // BENCH_ORGSYNC_MAIN=dist/src/main.js runs the unbundled modules, whose profiles group by package.
+  const main = process.env.BENCH_ORGSYNC_MAIN ? resolve(process.env.BENCH_ORGSYNC_MAIN) : undefined;
   return startOrgsync(
     options.dir,
     {
@@ -49,6 +51,6 @@ export function startBenchOrgsync(options: BenchOrgsyncOptions): Promise<Orgsync
       SECRETS_KEY: randomBytes(32).toString('hex'),
       ...options.env,
     },
-    { readyPath: '/health/ready', pollMs: 10, logFile: join(options.dir, options.logName), nodeArgs, ...options.process },
+    { readyPath: '/health/ready', pollMs: 10, logFile: join(options.dir, options.logName), nodeArgs, main, ...options.process },
   );
 }

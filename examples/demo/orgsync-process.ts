@@ -30,6 +30,8 @@ export interface OrgsyncProcessOptions {
   readonly pollMs?: number;
   /** Node options before the script, such as --cpu-prof (which NODE_OPTIONS may not carry). */
   readonly nodeArgs?: readonly string[];
+  /** The server file to run; default the bundle (dist/server/main.js). */
+  readonly main?: string;
 }
 
 /** dist/examples/demo/orgsync-process.js → dist/server/main.js, the bundled server `npm run start:prod` runs. */
@@ -53,7 +55,7 @@ export async function startOrgsync(
   const adminClientSecret = env.BOOTSTRAP_ADMIN_CLIENT_SECRET ?? randomBytes(32).toString('hex');
   const logFd = options.logFile === undefined ? undefined : openSync(options.logFile, 'a');
   const spawnedAt = performance.now();
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ORGSYNC_MAIN], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.main ?? ORGSYNC_MAIN], {
     env: {
       PATH: process.env.PATH,
       NODE_ENV: 'development',
