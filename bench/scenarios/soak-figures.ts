@@ -3,7 +3,7 @@ export interface SoakSample {
   /** Seconds since the soak started. */
   readonly t: number;
   readonly rssBytes: number;
-  /** prom-client's event-loop delay p99 since the previous scrape; null when the scrape failed. */
+  /** prom-client's event-loop delay p99 since the previous scrape; null when the scrape failed or was not taken (the last, RSS-only reading). */
   readonly lagP99Ms: number | null;
 }
 

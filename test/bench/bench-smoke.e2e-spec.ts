@@ -81,6 +81,9 @@ describe('npm run bench (smoke)', () => {
     ).toEqual(databases.map((database) => [database, 'full', 'succeeded', 'incremental', 'succeeded']));
     expect(results.soak).toMatchObject({ seconds: 4, errors: 0 });
     expect(results.soak!.samples.length).toBeGreaterThan(2);
+    // The last reading comes after the load stopped: RSS only, no lag (the teardown's is not the soak's).
+    expect(results.soak!.samples.at(-1)).toMatchObject({ rssBytes: expect.any(Number), lagP99Ms: null });
+    expect(results.soak!.samples.at(-2)!.lagP99Ms).toEqual(expect.any(Number));
     expect(results.targets.length).toBeGreaterThan(0);
     expect(await readFile(join(resultsDir, 'bench.md'), 'utf8')).toContain('## Targets');
     expect(stdout).toContain('| POST /oauth/token (client_secret_basic) | SQLite |');
