@@ -19,6 +19,7 @@
 //   node scripts/bundle-server.mjs [--from dist/src] [--to dist/server]
 import { build } from 'esbuild';
 import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 
 /**
@@ -83,7 +84,7 @@ export async function bundleServer(from, to) {
   return Object.keys(result.metafile.outputs);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const { values } = parseArgs({
     options: { from: { type: 'string', default: 'dist/src' }, to: { type: 'string', default: 'dist/server' } },
   });
