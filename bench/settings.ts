@@ -1,5 +1,5 @@
 import type { BenchOptions } from './options.js';
-import { ORGSYNC_BENCH_SETTINGS } from './servers/orgsync-server.js';
+import { ORGSYNC_BENCH_SETTINGS, PRODUCTION_NODE_OPTIONS } from './servers/orgsync-server.js';
 
 /** How the servers and the load were set up, in words, at the head of the report. */
 export function describeSettings(options: BenchOptions): string[] {
@@ -7,7 +7,7 @@ export function describeSettings(options: BenchOptions): string[] {
   const paired = options.scenarios.has('reference') && options.scenarios.has('token');
   return [
     `Load: autocannon in the harness process, ${options.connections} connections over loopback, ${options.warmupSeconds} s warm-up then ${options.durationSeconds} s measured per row${paired ? ' (the token and oidc-provider rows in slices, below)' : ''}; only 200 responses count as served, anything else (another status, a connection error, a timeout) is an error.`,
-    `orgsync: its own process, NODE_ENV=${ORGSYNC_BENCH_SETTINGS.NODE_ENV}, request logging on (LOG_LEVEL=${ORGSYNC_BENCH_SETTINGS.LOG_LEVEL}, ${ORGSYNC_BENCH_SETTINGS.LOG_FORMAT}, written to a file), METRICS_ACCESS=${ORGSYNC_BENCH_SETTINGS.METRICS_ACCESS}, sync scheduler on; rate limits on, at ${limit} requests per address and per client per window so they never trigger but their cost is measured; default rate-limit store (memory on SQLite, the database on PostgreSQL).`,
+    `orgsync: its own process, started as npm run start:prod starts it (node ${PRODUCTION_NODE_OPTIONS.join(' ')}), NODE_ENV=${ORGSYNC_BENCH_SETTINGS.NODE_ENV}, request logging on (LOG_LEVEL=${ORGSYNC_BENCH_SETTINGS.LOG_LEVEL}, ${ORGSYNC_BENCH_SETTINGS.LOG_FORMAT}, written to a file), METRICS_ACCESS=${ORGSYNC_BENCH_SETTINGS.METRICS_ACCESS}, sync scheduler on; rate limits on, at ${limit} requests per address and per client per window so they never trigger but their cost is measured; default rate-limit store (memory on SQLite, the database on PostgreSQL).`,
     `Rows: the token row is POST /oauth/token with client_secret_basic and grant_type=client_credentials; the read row is GET /api/v1/members/:id with one bearer token obtained up front; the list rows are the first page (limit=100) of an organization of ${options.sizes.smallMembers.toLocaleString('en-US')} members (created through the API) and of ${options.sizes.bigMembers.toLocaleString('en-US')} (bulk-inserted; on PostgreSQL then ANALYZEd, as autovacuum would within a minute). Each row is checked with one request before the load.`,
     'Reference servers in the same run, each its own process in production mode: a bare node:http server answering a fixed body; node-oidc-provider 9 issuing ES256 JWT access tokens by client credentials (client_secret_basic, resource indicators); and the NestJS floor, a minimal NestJS app on Fastify doing only the core work of the token and read rows (Basic client authentication, an HMAC-SHA-256 secret check, an ES256 JWT signed synchronously; a bearer guard and a member from memory) with no database, logging, metrics or rate limits.',
     ...(paired ? [pairedMethod(options)] : []),

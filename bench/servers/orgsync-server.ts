@@ -22,6 +22,19 @@ export const ORGSYNC_BENCH_SETTINGS = {
   RATE_LIMIT_PER_CLIENT: String(RATE_LIMIT_CEILING),
 } as const;
 
+/**
+ * The Node options `npm run start:prod` passes (package.json), so the harness
+ * measures orgsync as production starts it; test/bench/settings.spec.ts fails
+ * when the two disagree. Why this one: README, "Every replica".
+ */
+export const PRODUCTION_NODE_OPTIONS: readonly string[] = ['--max-semi-space-size=32'];
+
+/** The production Node options, then BENCH_ORGSYNC_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"). */
+export function benchNodeArgs(env: Record<string, string | undefined>): string[] {
+  const extra = (env.BENCH_ORGSYNC_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
+  return [...PRODUCTION_NODE_OPTIONS, ...extra];
+}
+
 export interface BenchOrgsyncOptions {
   readonly database: BenchDatabase;
   /** The run's directory: the log file and, on SQLite, the generated secrets key live here. */
@@ -33,14 +46,15 @@ export interface BenchOrgsyncOptions {
 }
 
 /**
- * orgsync as production runs it: NODE_ENV=production, JSON request logs at
- * info (written to a file, not a pipe), /metrics public (the soak reads it),
- * rate limits at their ceiling. Returns once GET /health/ready answers 200.
+ * orgsync as production runs it: start:prod's Node options, NODE_ENV=production,
+ * JSON request logs at info (written to a file, not a pipe), /metrics public
+ * (the soak reads it), rate limits at their ceiling. Returns once
+ * GET /health/ready answers 200.
  */
 export function startBenchOrgsync(options: BenchOrgsyncOptions): Promise<OrgsyncProcess> {
-  // BENCH_ORGSYNC_NODE_ARGS reaches every orgsync the harness starts: e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+  // BENCH_ORGSYNC_NODE_ARGS reaches every orgsync the harness starts: "--cpu-prof --cpu-prof-dir=/tmp/prof"
   // profiles the rows (each process writes its profile when the harness stops it).
-  const nodeArgs = (process.env.BENCH_ORGSYNC_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
+  const nodeArgs = benchNodeArgs(process.env);
   // BENCH_ORGSYNC_MAIN=dist/src/main.js runs the unbundled modules, whose profiles group by package.
   const main = process.env.BENCH_ORGSYNC_MAIN ? resolve(process.env.BENCH_ORGSYNC_MAIN) : undefined;
   return startOrgsync(

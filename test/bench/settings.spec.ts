@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { parseOptions } from '../../bench/options.js';
 import { oidcProviderRowId } from '../../bench/results.js';
 import { oidcProviderLoadRow } from '../../bench/scenarios/reference-rows.js';
+import { benchNodeArgs, PRODUCTION_NODE_OPTIONS } from '../../bench/servers/orgsync-server.js';
 import { describeSettings } from '../../bench/settings.js';
 import { loadSlice } from './bench-factories.js';
 
@@ -34,5 +36,36 @@ describe('the oidc-provider row', () => {
       database: null,
     });
     expect(oidcProviderRowId('PostgreSQL')).toBe('reference/oidc-provider/PostgreSQL');
+  });
+});
+
+describe('the Node options orgsync is measured with', () => {
+  const scripts = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> })
+    .scripts;
+
+  /** The options between `node` and the server file in an npm script. */
+  function nodeOptionsOf(script: string): string[] {
+    const words = script.split(' ');
+    const server = words.indexOf('dist/server/main.js');
+    const node = words.lastIndexOf('node', server);
+    expect(node).toBeGreaterThanOrEqual(0);
+    return words.slice(node + 1, server);
+  }
+
+  it('are those npm run start:prod and npm start pass, so the harness measures what production runs', () => {
+    expect(nodeOptionsOf(scripts['start:prod']!)).toEqual([...PRODUCTION_NODE_OPTIONS]);
+    expect(nodeOptionsOf(scripts.start!)).toEqual([...PRODUCTION_NODE_OPTIONS]);
+    expect(benchNodeArgs({})).toEqual([...PRODUCTION_NODE_OPTIONS]);
+    expect(describeSettings(parseOptions([], {}))[1]).toContain(
+      `started as npm run start:prod starts it (node ${PRODUCTION_NODE_OPTIONS.join(' ')})`,
+    );
+  });
+
+  it('come before those BENCH_ORGSYNC_NODE_ARGS adds', () => {
+    expect(benchNodeArgs({ BENCH_ORGSYNC_NODE_ARGS: ' --cpu-prof  --cpu-prof-dir=/tmp/prof ' })).toEqual([
+      ...PRODUCTION_NODE_OPTIONS,
+      '--cpu-prof',
+      '--cpu-prof-dir=/tmp/prof',
+    ]);
   });
 });
