@@ -47,6 +47,7 @@ describe('the Node options orgsync is measured with', () => {
   function nodeOptionsOf(script: string): string[] {
     const words = script.split(' ');
     const server = words.indexOf('dist/server/main.js');
+    expect(server).toBeGreaterThan(0);
     const node = words.lastIndexOf('node', server);
     expect(node).toBeGreaterThanOrEqual(0);
     return words.slice(node + 1, server);
