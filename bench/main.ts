@@ -8,14 +8,15 @@
  *
  * With both reference and token, node-oidc-provider runs alongside orgsync on
  * each database and the two token rows are measured in --rounds alternating
- * slices (default 4) of duration / rounds each.
+ * slices (default 5) of duration / rounds each.
  *
  * BENCH_DATABASE_URL (or DATABASE_URL) = postgres://... adds PostgreSQL rows,
  * on fresh databases created and dropped here. BENCH_RESULTS_DIR moves the
  * output; BENCH_SMALL_MEMBERS, BENCH_BIG_MEMBERS, BENCH_SYNC_USERS,
  * BENCH_SYNC_GROUPS, BENCH_SOAK_SECONDS, BENCH_SOAK_SYNC_USERS and
  * BENCH_IDLE_SECONDS shrink a run for checking. BENCH_ORGSYNC_NODE_ARGS go
- * to every orgsync started (e.g. "--cpu-prof --cpu-prof-dir=/tmp/p");
+ * to every orgsync started (e.g. "--cpu-prof --cpu-prof-dir=/tmp/p"), and
+ * BENCH_ORGSYNC_ENV's settings (e.g. "LOG_LEVEL=warn"), which the report lists;
  * BENCH_KEEP=1 keeps the temporary directory with the servers' logs.
  */
 import { mkdtemp, rm } from 'node:fs/promises';

@@ -28,6 +28,8 @@ export interface BenchOptions {
   readonly soakSeconds: number;
   /** PostgreSQL server for the PostgreSQL rows (a fresh database is created on it); none, SQLite only. */
   readonly postgresUrl: string | undefined;
+  /** BENCH_ORGSYNC_ENV: orgsync settings changed for this run (orgsyncEnvOverrides); empty measures production's. */
+  readonly orgsyncEnv: Readonly<Record<string, string>>;
 }
 
 export class OptionsError extends Error {}
@@ -79,6 +81,7 @@ export function parseOptions(argv: readonly string[], env: Record<string, string
     },
     soakSeconds: size(env, 'BENCH_SOAK_SECONDS', 600),
     postgresUrl: postgresUrl(env),
+    orgsyncEnv: soakCompatible(orgsyncEnvOverrides(env), soak),
   };
 }
 
@@ -122,4 +125,66 @@ function size(env: Record<string, string | undefined>, name: string, fallback: n
 export function postgresUrl(env: Record<string, string | undefined>): string | undefined {
   const url = env.BENCH_DATABASE_URL || env.DATABASE_URL;
   return url && /^postgres(ql)?:\/\//.test(url) ? url : undefined;
+}
+
+/**
+ * Settings the harness sets itself, or that would make the run something
+ * else than orgsync in production mode: BENCH_ORGSYNC_ENV may not change them.
+ * Node options go through BENCH_ORGSYNC_NODE_ARGS instead.
+ */
+const HARNESS_OWNED_SETTINGS = [
+  'PATH',
+  'HOST',
+  'PORT',
+  'ISSUER',
+  'DATABASE_URL',
+  'SECRETS_KEY',
+  'BOOTSTRAP_ADMIN_CLIENT_ID',
+  'BOOTSTRAP_ADMIN_CLIENT_SECRET',
+  'NODE_ENV',
+  'NODE_OPTIONS',
+];
+
+const SETTING = /^([A-Z][A-Z0-9_]*)=(\S+)$/;
+
+/**
+ * BENCH_ORGSYNC_ENV="LOG_LEVEL=warn RATE_LIMIT_STORE=redis REDIS_URL=redis://127.0.0.1:6379":
+ * orgsync settings for every orgsync the harness starts, over its own
+ * (orgsync-server.ts), to measure what a setting costs or a deployment's
+ * configuration. Space-separated NAME=value pairs; a value has no spaces.
+ * orgsync itself validates the values as it starts.
+ */
+export function orgsyncEnvOverrides(env: Record<string, string | undefined>): Readonly<Record<string, string>> {
+  const overrides: Record<string, string> = {};
+  for (const pair of (env.BENCH_ORGSYNC_ENV ?? '').split(/\s+/).filter((word) => word !== '')) {
+    const match = SETTING.exec(pair);
+    if (!match) {
+      throw new OptionsError(
+        `BENCH_ORGSYNC_ENV takes space-separated NAME=value pairs (NAME in capitals, value not empty), not "${pair}".`,
+      );
+    }
+    const name = match[1]!;
+    const value = match[2]!;
+    if (HARNESS_OWNED_SETTINGS.includes(name)) {
+      throw new OptionsError(`BENCH_ORGSYNC_ENV may not set ${name}: the harness sets it (Node options go in BENCH_ORGSYNC_NODE_ARGS).`);
+    }
+    if (name in overrides) throw new OptionsError(`BENCH_ORGSYNC_ENV sets ${name} twice.`);
+    overrides[name] = value;
+  }
+  return overrides;
+}
+
+/** The soak reads the event-loop lag from GET /metrics on the API port, without a token. */
+function soakCompatible(overrides: Readonly<Record<string, string>>, soak: boolean): Readonly<Record<string, string>> {
+  if (!soak) return overrides;
+  const access = overrides.METRICS_ACCESS;
+  if (access !== undefined && access !== 'public') {
+    throw new OptionsError(
+      `BENCH_ORGSYNC_ENV sets METRICS_ACCESS=${access}, but --soak reads GET /metrics without a token: leave it public.`,
+    );
+  }
+  if (overrides.METRICS_PORT !== undefined) {
+    throw new OptionsError('BENCH_ORGSYNC_ENV sets METRICS_PORT, but --soak reads GET /metrics on the API port: leave it unset.');
+  }
+  return overrides;
 }

@@ -8,6 +8,7 @@ export function describeSettings(options: BenchOptions): string[] {
   return [
     `Load: autocannon in the harness process, ${options.connections} connections over loopback, ${options.warmupSeconds} s warm-up then ${options.durationSeconds} s measured per row${paired ? ' (the token and oidc-provider rows in slices, below)' : ''}; only 200 responses count as served, anything else (another status, a connection error, a timeout) is an error.`,
     `orgsync: its own process, started as npm run start:prod starts it (node ${PRODUCTION_NODE_OPTIONS.join(' ')}), NODE_ENV=${ORGSYNC_BENCH_SETTINGS.NODE_ENV}, request logging on (LOG_LEVEL=${ORGSYNC_BENCH_SETTINGS.LOG_LEVEL}, ${ORGSYNC_BENCH_SETTINGS.LOG_FORMAT}, written to a file), METRICS_ACCESS=${ORGSYNC_BENCH_SETTINGS.METRICS_ACCESS}, sync scheduler on; rate limits on, at ${limit} requests per address and per client per window so they never trigger but their cost is measured; default rate-limit store (memory on SQLite, the database on PostgreSQL).`,
+    ...changedSettings(options),
     `Rows: the token row is POST /oauth/token with client_secret_basic and grant_type=client_credentials; the read row is GET /api/v1/members/:id with one bearer token obtained up front; the list rows are the first page (limit=100) of an organization of ${options.sizes.smallMembers.toLocaleString('en-US')} members (created through the API) and of ${options.sizes.bigMembers.toLocaleString('en-US')} (bulk-inserted; on PostgreSQL then ANALYZEd, as autovacuum would within a minute). Each row is checked with one request before the load.`,
     'Reference servers in the same run, each its own process in production mode: a bare node:http server answering a fixed body; node-oidc-provider 9 issuing ES256 JWT access tokens by client credentials (client_secret_basic, resource indicators); and the NestJS floor, a minimal NestJS app on Fastify doing only the core work of the token and read rows (Basic client authentication, an HMAC-SHA-256 secret check, an ES256 JWT signed synchronously; a bearer guard and a member from memory) with no database, logging, metrics or rate limits.',
     ...(paired ? [pairedMethod(options)] : []),
@@ -17,6 +18,15 @@ export function describeSettings(options: BenchOptions): string[] {
           `Soak: ${options.soakSeconds} s of token requests and reads together at half the capacity just measured (each at a quarter of its own row's req/s, autocannon overallRate), a sync every minute (connection interval 60 s, ${options.sizes.soakSyncUsers.toLocaleString('en-US')} upstream users, 1 % changing every minute); RSS from /proc and nodejs_eventloop_lag_p99_seconds from /metrics sampled every few seconds; growth is the median of the last tenth against the median of the tenth after the first minute.`,
         ]
       : []),
+  ];
+}
+
+/** BENCH_ORGSYNC_ENV's settings, stated right under production's so no reader takes such a run for production's. */
+function changedSettings(options: BenchOptions): string[] {
+  const changed = Object.entries(options.orgsyncEnv).map(([name, value]) => `${name}=${value}`);
+  if (changed.length === 0) return [];
+  return [
+    `Changed for this run (BENCH_ORGSYNC_ENV), over the settings above: ${changed.join(', ')}. These figures measure that configuration, not production's defaults.`,
   ];
 }
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { type OrgsyncProcess, type OrgsyncProcessOptions, startOrgsync } from '../../examples/demo/orgsync-process.js';
+import { orgsyncEnvOverrides } from '../options.js';
 import type { BenchDatabase } from './bench-database.js';
 
 /**
@@ -48,8 +49,8 @@ export interface BenchOrgsyncOptions {
 /**
  * orgsync as production runs it: start:prod's Node options, NODE_ENV=production,
  * JSON request logs at info (written to a file, not a pipe), /metrics public
- * (the soak reads it), rate limits at their ceiling. Returns once
- * GET /health/ready answers 200.
+ * (the soak reads it), rate limits at their ceiling; then BENCH_ORGSYNC_ENV's
+ * settings over those, which the report lists. Returns once GET /health/ready answers 200.
  */
 export function startBenchOrgsync(options: BenchOrgsyncOptions): Promise<OrgsyncProcess> {
   // BENCH_ORGSYNC_NODE_ARGS reaches every orgsync the harness starts: "--cpu-prof --cpu-prof-dir=/tmp/prof"
@@ -61,6 +62,7 @@ export function startBenchOrgsync(options: BenchOrgsyncOptions): Promise<Orgsync
     options.dir,
     {
       ...ORGSYNC_BENCH_SETTINGS,
+      ...orgsyncEnvOverrides(process.env),
       DATABASE_URL: options.database.url,
       SECRETS_KEY: randomBytes(32).toString('hex'),
       ...options.env,

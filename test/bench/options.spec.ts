@@ -59,4 +59,44 @@ describe('parseOptions', () => {
     expect(options.soakSeconds).toBe(30);
     expect(() => parseOptions([], { BENCH_BIG_MEMBERS: 'many' })).toThrow('BENCH_BIG_MEMBERS must be a whole number');
   });
+
+  it('takes orgsync settings for the run from BENCH_ORGSYNC_ENV, none by default', () => {
+    expect(parseOptions([], {}).orgsyncEnv).toEqual({});
+    expect(
+      parseOptions([], { BENCH_ORGSYNC_ENV: '  LOG_LEVEL=warn   RATE_LIMIT_STORE=redis REDIS_URL=redis://127.0.0.1:6379/0 ' }).orgsyncEnv,
+    ).toEqual({
+      LOG_LEVEL: 'warn',
+      RATE_LIMIT_STORE: 'redis',
+      REDIS_URL: 'redis://127.0.0.1:6379/0',
+    });
+  });
+
+  it('refuses a BENCH_ORGSYNC_ENV that is not NAME=value pairs, names a setting twice or sets one the harness owns', () => {
+    for (const pair of ['LOG_LEVEL', 'log_level=warn', 'LOG_LEVEL=', '=warn', '1LOG=warn']) {
+      expect(() => parseOptions([], { BENCH_ORGSYNC_ENV: pair })).toThrow(
+        new OptionsError(`BENCH_ORGSYNC_ENV takes space-separated NAME=value pairs (NAME in capitals, value not empty), not "${pair}".`),
+      );
+    }
+    expect(() => parseOptions([], { BENCH_ORGSYNC_ENV: 'LOG_LEVEL=warn LOG_LEVEL=error' })).toThrow(
+      new OptionsError('BENCH_ORGSYNC_ENV sets LOG_LEVEL twice.'),
+    );
+    for (const name of ['DATABASE_URL', 'SECRETS_KEY', 'PORT', 'ISSUER', 'NODE_ENV', 'NODE_OPTIONS', 'BOOTSTRAP_ADMIN_CLIENT_SECRET']) {
+      expect(() => parseOptions([], { BENCH_ORGSYNC_ENV: `${name}=x` })).toThrow(
+        new OptionsError(`BENCH_ORGSYNC_ENV may not set ${name}: the harness sets it (Node options go in BENCH_ORGSYNC_NODE_ARGS).`),
+      );
+    }
+  });
+
+  it('refuses, with --soak only, settings that keep the soak from reading /metrics', () => {
+    expect(parseOptions([], { BENCH_ORGSYNC_ENV: 'METRICS_ACCESS=off METRICS_PORT=9464' }).orgsyncEnv).toMatchObject({
+      METRICS_ACCESS: 'off',
+    });
+    expect(parseOptions(['--soak'], { BENCH_ORGSYNC_ENV: 'METRICS_ACCESS=public' }).orgsyncEnv).toEqual({ METRICS_ACCESS: 'public' });
+    expect(() => parseOptions(['--soak'], { BENCH_ORGSYNC_ENV: 'METRICS_ACCESS=scope' })).toThrow(
+      new OptionsError('BENCH_ORGSYNC_ENV sets METRICS_ACCESS=scope, but --soak reads GET /metrics without a token: leave it public.'),
+    );
+    expect(() => parseOptions(['--soak'], { BENCH_ORGSYNC_ENV: 'METRICS_PORT=9464' })).toThrow(
+      new OptionsError('BENCH_ORGSYNC_ENV sets METRICS_PORT, but --soak reads GET /metrics on the API port: leave it unset.'),
+    );
+  });
 });

@@ -16,6 +16,14 @@ describe('describeSettings', () => {
     expect(method).toContain("p50 the median of the slices' p50s and p99 the largest slice p99");
   });
 
+  it("lists the settings BENCH_ORGSYNC_ENV changed right after production's, and nothing of the kind without it", () => {
+    const changed = describeSettings(parseOptions([], { BENCH_ORGSYNC_ENV: 'LOG_LEVEL=warn METRICS_ACCESS=off' }));
+    expect(changed[2]).toBe(
+      "Changed for this run (BENCH_ORGSYNC_ENV), over the settings above: LOG_LEVEL=warn, METRICS_ACCESS=off. These figures measure that configuration, not production's defaults.",
+    );
+    expect(describeSettings(parseOptions([], {})).join('\n')).not.toContain('BENCH_ORGSYNC_ENV');
+  });
+
   it('says nothing of slices when oidc-provider is measured on its own', () => {
     for (const only of ['reference', 'token,read']) {
       const settings = describeSettings(parseOptions(['--only', only], {}));
