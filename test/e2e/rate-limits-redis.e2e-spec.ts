@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { OAuthRateLimits } from '../../src/oauth/rate-limit/oauth-rate-limits.js';
 import { adminToken, createClient, createOrganization, type CreatedClient } from '../support/factories.js';
-import { expectTooManyRequests, tokenRequestFrom } from '../support/rate-limits.js';
+import { addressCountedRequestFrom, admittedUntilRefused, expectTooManyRequests, tokenRequestFrom } from '../support/rate-limits.js';
 import { ADMIN_CLIENT_SECRET, freePort, startTestApp, type TestApp } from '../support/test-app.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
@@ -85,6 +86,74 @@ describe('abuse limits shared through Redis', () => {
       expect((await tokenRequestFrom(t, address(10 + i), spender.client_id, spender.client_secret)).status).toBe(200);
     }
     expectTooManyRequests(await tokenRequestFrom(second, address(20), spender.client_id, spender.client_secret), WINDOW_SECONDS);
+  });
+});
+
+/** Above the direct band of 100 (rate-limiters.ts): the first 50 requests of a window are counted locally, then sent in batches. */
+const BATCHED_PER_ADDRESS = 150;
+const LOCALLY_COUNTED = BATCHED_PER_ADDRESS - 100;
+
+describe('batched request counters in Redis', () => {
+  let database: TestDatabase;
+  let env: Record<string, string>;
+  let first: TestApp;
+  let second: TestApp;
+  let redis: Redis;
+
+  const sharedCount = async (from: string) => Number(await redis.get(`oauth_address:${from}`));
+
+  beforeAll(async () => {
+    redis = new Redis(REDIS_URL, { lazyConnect: true, enableOfflineQueue: false, retryStrategy: () => null });
+    await redis.connect();
+    database = await createTestDatabase();
+    env = {
+      ...LIMITS,
+      RATE_LIMIT_PER_ADDRESS: String(BATCHED_PER_ADDRESS),
+      RATE_LIMIT_FAILURES_PER_CLIENT: '0',
+      RATE_LIMIT_PER_CLIENT: '0',
+      REDIS_URL,
+      ISSUER: 'http://127.0.0.1',
+      SECRETS_KEY: randomBytes(32).toString('hex'),
+      BOOTSTRAP_ADMIN_CLIENT_ID: `${ADMIN_ID}-batched`,
+    };
+    first = await startTestApp(env, database);
+    second = await startTestApp(env, database);
+  });
+  afterAll(async () => {
+    await first?.close();
+    await second?.close();
+    await database?.drop();
+    await redis?.quit();
+  });
+
+  it('refuse exactly at the limit on a single replica', async () => {
+    const { admitted, refusal } = await admittedUntilRefused(first, address(30), BATCHED_PER_ADDRESS);
+    expect(admitted).toBe(BATCHED_PER_ADDRESS);
+    expectTooManyRequests(refusal, WINDOW_SECONDS);
+    // Every admitted request reached Redis; the refusal was decided here, from what Redis had answered.
+    expect(await sharedCount(address(30))).toBe(BATCHED_PER_ADDRESS);
+  });
+
+  it('hold the limit across two replicas, overshooting by at most what the other counted before learning of it', async () => {
+    expect((await admittedUntilRefused(first, address(31), BATCHED_PER_ADDRESS)).admitted).toBe(BATCHED_PER_ADDRESS);
+    const overshoot = (await admittedUntilRefused(second, address(31), BATCHED_PER_ADDRESS)).admitted;
+    expect(overshoot).toBeLessThanOrEqual(LOCALLY_COUNTED);
+    await second.app.get(OAuthRateLimits).flushCounts();
+    expect(await sharedCount(address(31))).toBeGreaterThan(BATCHED_PER_ADDRESS);
+    expectTooManyRequests(await addressCountedRequestFrom(first, address(31)), WINDOW_SECONDS);
+    expectTooManyRequests(await addressCountedRequestFrom(second, address(31)), WINDOW_SECONDS);
+  });
+
+  it('send the counts a replica holds in one batch, and those left when it shuts down', async () => {
+    for (let i = 0; i < 10; i++) expect((await addressCountedRequestFrom(first, address(32))).status).not.toBe(429);
+    // Counted locally: nothing in Redis until the batch is sent (FLUSH_INTERVAL_MS after the first count).
+    expect(await redis.get(`oauth_address:${address(32)}`)).toBeNull();
+    await first.app.get(OAuthRateLimits).flushCounts();
+    expect(await sharedCount(address(32))).toBe(10);
+    const leaving = await startTestApp(env, database);
+    for (let i = 0; i < 5; i++) expect((await addressCountedRequestFrom(leaving, address(32))).status).not.toBe(429);
+    await leaving.close();
+    expect(await sharedCount(address(32))).toBe(15);
   });
 });
 

@@ -28,3 +28,21 @@ export function tokenRequestFrom(t: TestApp, address: string, clientId: string, 
     .type('form')
     .send({ grant_type: 'client_credentials' });
 }
+
+/** Any request to the token endpoint's path counts against its address, before routing: a GET is the cheapest. */
+export function addressCountedRequestFrom(t: TestApp, address: string): request.Test {
+  return t.http().get('/oauth/token').set('x-forwarded-for', address);
+}
+
+/** Sends address-counted requests from `address` until the first 429 (returned), counting those admitted before it; gives up past 2 x `limit`. */
+export async function admittedUntilRefused(
+  t: TestApp,
+  address: string,
+  limit: number,
+): Promise<{ admitted: number; refusal: request.Response }> {
+  for (let admitted = 0; admitted <= 2 * limit; admitted++) {
+    const response = await addressCountedRequestFrom(t, address);
+    if (response.status === 429) return { admitted, refusal: response };
+  }
+  throw new Error(`no refusal after ${2 * limit} requests`);
+}

@@ -12,6 +12,7 @@ import type { RateLimitConfig } from '../../config/app-config.js';
 import { ConfigurationError } from '../../config/environment.js';
 import { BatchedFailureReads } from './batched-failure-reads.js';
 import { CounterBatcher } from './counter-batcher.js';
+import { RedisCounterStore } from './redis-counters.store.js';
 import { PostgresCounterStore, readLiveCounters } from './shared-counters.store.js';
 
 /** A limiter that counts a request and refuses past its limit, rejecting with the library's RateLimiterRes. */
@@ -46,9 +47,10 @@ const SWEEP_EXPIRED_BEFORE_MS = 3_600_000;
 const TABLE = 'rate_limits';
 const REDIS_READY_TIMEOUT_MS = 2_000;
 /**
- * Within this many points of a per-address or per-client limit, PostgreSQL counts
- * every request at once (see BatchedRateLimiter): limits up to it are exact
- * across replicas, and a key costs at most this many statements per window.
+ * Within this many points of a per-address or per-client limit, the shared store
+ * (PostgreSQL, Redis) counts every request at once (see BatchedRateLimiter):
+ * limits up to it are exact across replicas, and a key costs at most this many
+ * statements or script calls per window.
  */
 const DIRECT_BAND = 100;
 
@@ -60,8 +62,9 @@ interface LimiterShape {
 /**
  * Builds the limiters. Memory: one process. Database: PostgreSQL through the
  * app's own pool, shared by every replica (on SQLite, a single process by
- * nature, memory), the request counters batched. Redis: shared through
- * REDIS_URL. A shared store that fails falls back to counting in memory
+ * nature, memory). Redis: shared through REDIS_URL. In both shared stores the
+ * request counters are batched and the lockout checks of an event-loop turn
+ * read together. A shared store that fails falls back to counting in memory
  * (rate-limiter-flexible's insuranceLimiter, or the batched counters' own), so
  * an outage weakens the limits to per process instead of failing every token
  * request with a 500.
@@ -133,7 +136,12 @@ function postgresLimiters(
 }
 
 type LimiterName = 'perAddress' | 'failures' | 'perClient';
-type Limiters = Pick<RateLimiters, LimiterName>;
+
+/** The Redis limiters once connected, with what flushes and closes them. */
+interface RedisLimiters extends Pick<RateLimiters, LimiterName | 'readFailures'> {
+  readonly redis: Redis;
+  readonly batcher: CounterBatcher;
+}
 
 /**
  * ioredis is imported only here, once ready() runs (onModuleInit, before the
@@ -146,8 +154,8 @@ function redisLimiters(
   duration: number,
   memory: (shape: LimiterShape) => RateLimiterMemory,
 ): RateLimiters {
-  let store: (Limiters & { readonly redis: Redis }) | undefined;
-  const built = (): Limiters & { readonly redis: Redis } => {
+  let store: RedisLimiters | undefined;
+  const built = (): RedisLimiters => {
     if (!store) throw new Error('The Redis rate limiters are used before ready() resolved');
     return store;
   };
@@ -161,31 +169,40 @@ function redisLimiters(
     get perClient() {
       return built().perClient;
     },
-    readFailures: (key) => built().failures.get(key),
+    readFailures: (key) => built().readFailures(key),
     ready: async () => {
       store ??= await connectRedisLimiters(url, shapes, duration, memory);
     },
-    // Redis expires keys itself.
-    sweep: async () => {},
-    flush: async () => {},
+    // Redis expires the counters itself; only the windows this process remembers need forgetting.
+    sweep: async () => store?.batcher.prune(Date.now()),
+    flush: async () => store?.batcher.flush(),
     close: async () => {
-      const redis = store?.redis;
-      if (!redis) return;
+      if (!store) return;
+      const { redis, batcher } = store;
+      await batcher.close();
       if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());
       else redis.disconnect();
     },
   };
 }
 
+/**
+ * As on PostgreSQL: the request counters batched (CounterBatcher over
+ * RedisCounterStore), the lockout checks of an event-loop turn read with one
+ * script call, failures counted one by one by the library (they are rare, and
+ * a lockout must hold on every replica at once). A round trip per counter
+ * per token request instead (three per token) cost about half again as much
+ * CPU per token as the in-memory store (docs/benchmarks.md).
+ */
 async function connectRedisLimiters(
   url: string,
   shapes: Record<LimiterName, LimiterShape>,
   duration: number,
   memory: (shape: LimiterShape) => RateLimiterMemory,
-): Promise<Limiters & { readonly redis: Redis }> {
+): Promise<RedisLimiters> {
   const { Redis: RedisClient } = await import('ioredis');
   const logger = new Logger('RateLimits');
-  // No offline queue: while Redis is away a command fails at once and the insurance limiter answers.
+  // No offline queue: while Redis is away a command fails at once and the limits hold per process.
   const redis = new RedisClient(url, { enableOfflineQueue: false, lazyConnect: true, maxRetriesPerRequest: 1 });
   let degraded = false;
   redis.on('error', (error: Error) => {
@@ -197,17 +214,29 @@ async function connectRedisLimiters(
     if (degraded) logger.log(`Redis at ${describeRedis(url)} is back; OAuth rate limits are shared again`);
     degraded = false;
   });
-  const limiter = (shape: LimiterShape) =>
-    new RateLimiterRedis({
-      ...shape,
-      duration,
-      storeClient: redis,
-      rejectIfRedisNotReady: true,
-      inMemoryBlockOnConsumed: shape.points + 1,
-      insuranceLimiter: memory(shape),
-    });
+  const failures = new RateLimiterRedis({
+    ...shapes.failures,
+    duration,
+    storeClient: redis,
+    rejectIfRedisNotReady: true,
+    // Once a key is over its limit this process refuses it from memory, so a flood costs no round trips.
+    inMemoryBlockOnConsumed: shapes.failures.points + 1,
+    insuranceLimiter: memory(shapes.failures),
+  });
+  const counters = new RedisCounterStore(redis);
+  const failureReads = new BatchedFailureReads((keys) => counters.readLive(keys), shapes.failures.points);
+  const batcher = new CounterBatcher(counters, logger);
+  const batched = (shape: LimiterShape) => batcher.limiter({ ...shape, durationMs: duration * 1000, directBand: DIRECT_BAND });
   await connectWithin(redis, REDIS_READY_TIMEOUT_MS);
-  return { redis, perAddress: limiter(shapes.perAddress), failures: limiter(shapes.failures), perClient: limiter(shapes.perClient) };
+  return {
+    redis,
+    batcher,
+    perAddress: batched(shapes.perAddress),
+    failures,
+    // A failed batch read falls back to the library's own get, whose insurance limiter answers while Redis is away.
+    readFailures: (key) => failureReads.get(failures.getKey(key)).catch(() => failures.get(key)),
+    perClient: batched(shapes.perClient),
+  };
 }
 
 /** Waits for the first connection, but never holds start-up hostage to Redis: its error listener reports the outage. */

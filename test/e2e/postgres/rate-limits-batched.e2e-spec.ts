@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { OAuthRateLimits } from '../../../src/oauth/rate-limit/oauth-rate-limits.js';
-import { expectTooManyRequests } from '../../support/rate-limits.js';
+import { addressCountedRequestFrom, admittedUntilRefused, expectTooManyRequests } from '../../support/rate-limits.js';
 import { startTestApp, type TestApp } from '../../support/test-app.js';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.js';
 
@@ -17,23 +17,6 @@ const LIMITS = {
   RATE_LIMIT_FAILURES_PER_CLIENT: '0',
   RATE_LIMIT_PER_CLIENT: '0',
 };
-
-/** Any request to the token endpoint's path counts against its address, before routing: a GET is the cheapest. */
-function requestFrom(t: TestApp, address: string) {
-  return t.http().get('/oauth/token').set('x-forwarded-for', address);
-}
-
-/** Sends requests from `address` until the first 429 (returned) and counts those admitted before it. */
-async function admittedUntilRefused(
-  t: TestApp,
-  address: string,
-): Promise<{ admitted: number; refusal: Awaited<ReturnType<typeof requestFrom>> }> {
-  for (let admitted = 0; admitted <= 2 * PER_ADDRESS; admitted++) {
-    const response = await requestFrom(t, address);
-    if (response.status === 429) return { admitted, refusal: response };
-  }
-  throw new Error(`no refusal after ${2 * PER_ADDRESS} requests`);
-}
 
 async function sharedCount(t: TestApp, address: string): Promise<number | undefined> {
   const rows = (await t.app.get(DataSource).query(`SELECT points FROM rate_limits WHERE key = $1`, [`oauth_address:${address}`])) as {
@@ -61,28 +44,28 @@ describe('batched request counters on PostgreSQL', () => {
   });
 
   it('refuse exactly at the limit on a single replica', async () => {
-    const { admitted, refusal } = await admittedUntilRefused(first, '198.51.100.50');
+    const { admitted, refusal } = await admittedUntilRefused(first, '198.51.100.50', PER_ADDRESS);
     expect(admitted).toBe(PER_ADDRESS);
     expectTooManyRequests(refusal, WINDOW_SECONDS);
   });
 
   it('hold the limit across two replicas, overshooting by at most what the other counted before learning of it', async () => {
     const address = '198.51.100.51';
-    expect((await admittedUntilRefused(first, address)).admitted).toBe(PER_ADDRESS);
+    expect((await admittedUntilRefused(first, address, PER_ADDRESS)).admitted).toBe(PER_ADDRESS);
     // The second replica may not have heard of those yet: it admits at most what it counts locally before asking.
-    const overshoot = (await admittedUntilRefused(second, address)).admitted;
+    const overshoot = (await admittedUntilRefused(second, address, PER_ADDRESS)).admitted;
     expect(overshoot).toBeLessThanOrEqual(LOCALLY_COUNTED);
     await second.app.get(OAuthRateLimits).flushCounts();
     expect(await sharedCount(first, address)).toBeGreaterThan(PER_ADDRESS);
-    expectTooManyRequests(await requestFrom(first, address), WINDOW_SECONDS);
-    expectTooManyRequests(await requestFrom(second, address), WINDOW_SECONDS);
+    expectTooManyRequests(await addressCountedRequestFrom(first, address), WINDOW_SECONDS);
+    expectTooManyRequests(await addressCountedRequestFrom(second, address), WINDOW_SECONDS);
   });
 
   it('share one count when requests alternate between the replicas', async () => {
     const address = '198.51.100.52';
     let admitted = 0;
     for (let turn = 0; admitted <= 2 * PER_ADDRESS; turn++) {
-      if ((await requestFrom(turn % 2 === 0 ? first : second, address)).status === 429) break;
+      if ((await addressCountedRequestFrom(turn % 2 === 0 ? first : second, address)).status === 429) break;
       admitted++;
     }
     expect(admitted).toBeGreaterThanOrEqual(PER_ADDRESS);
@@ -92,7 +75,7 @@ describe('batched request counters on PostgreSQL', () => {
   it('send the counts a replica holds when it shuts down', async () => {
     const address = '198.51.100.53';
     const leaving = await startTestApp(env, database);
-    for (let i = 0; i < 10; i++) expect((await requestFrom(leaving, address)).status).not.toBe(429);
+    for (let i = 0; i < 10; i++) expect((await addressCountedRequestFrom(leaving, address)).status).not.toBe(429);
     await leaving.close();
     expect(await sharedCount(first, address)).toBe(10);
   });
