@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { chunksOf } from '../../common/chunks.js';
 import type { FailureRow } from './batched-failure-reads.js';
 import type { CounterDelta, CounterTotal, SharedCounterStore } from './shared-counters.store.js';
 
@@ -78,7 +79,7 @@ export class RedisCounterStore implements SharedCounterStore {
 
   async add(deltas: readonly CounterDelta[]): Promise<CounterTotal[]> {
     const totals: CounterTotal[] = [];
-    for (const chunk of chunks(deltas, KEYS_PER_SCRIPT_CALL)) {
+    for (const chunk of chunksOf(deltas, KEYS_PER_SCRIPT_CALL)) {
       const now = Date.now();
       // A window at most a moment from its end still needs a TTL: Redis refuses PX 0.
       const args = chunk.flatMap((delta) => [delta.points, Math.max(delta.windowEnd - now, 1)]);
@@ -94,7 +95,7 @@ export class RedisCounterStore implements SharedCounterStore {
   /** The live counters of `keys` (already prefixed), by key: BatchedFailureReads' reader on Redis. */
   async readLive(keys: readonly string[]): Promise<Map<string, FailureRow>> {
     const rows = new Map<string, FailureRow>();
-    for (const chunk of chunks(keys, KEYS_PER_SCRIPT_CALL)) {
+    for (const chunk of chunksOf(keys, KEYS_PER_SCRIPT_CALL)) {
       const reply = await this.redis.orgsyncReadCounters(chunk.length, ...chunk);
       const answeredAt = Date.now();
       chunk.forEach((key, i) => {
@@ -107,10 +108,4 @@ export class RedisCounterStore implements SharedCounterStore {
     }
     return rows;
   }
-}
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let start = 0; start < items.length; start += size) out.push(items.slice(start, start + size));
-  return out;
 }

@@ -5,7 +5,8 @@ import type { UpstreamUser } from '../connectors/sync-connector.js';
 import type { StreamCounts } from '../runs/sync-run.entity.js';
 import { markMembersSeen, memberUpsert, type UpsertedMember } from './member-sync-sql.js';
 import { dedupe, type SyncTarget } from './sync-page.js';
-import { ChunkedSql, chunksOf, rowsPerStatement, storedInstant } from './sync-sql.js';
+import { chunksOf } from '../../common/chunks.js';
+import { ChunkedSql, rowsPerStatement, storedInstant } from './sync-sql.js';
 
 /**
  * Writes one page of upstream users as members of the connection, inside the

@@ -1,6 +1,7 @@
 import { setImmediate as nextMacrotask } from 'node:timers/promises';
 import type { EntityManager } from 'typeorm';
 import { MemberEntity } from '../../resources/members/member.entity.js';
+import { chunksOf } from '../../common/chunks.js';
 
 /**
  * The little raw SQL the sync writers need, for both supported databases.
@@ -152,10 +153,4 @@ export class ChunkedSql {
     if (this.statements++ > 0) await yieldBetweenStatements(this.dialect);
     return (await runSql<R>(this.manager, statement.sql, statement.params)).rows;
   }
-}
-
-export function chunksOf<T>(items: readonly T[], size: number): T[][] {
-  const chunks: T[][] = [];
-  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
-  return chunks;
 }
