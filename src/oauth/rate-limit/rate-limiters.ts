@@ -46,6 +46,8 @@ const SWEEP_EXPIRED_BEFORE_MS = 3_600_000;
 /** The table of migration 1763820000000-RateLimits (RateLimitCounterEntity). */
 const TABLE = 'rate_limits';
 const REDIS_READY_TIMEOUT_MS = 2_000;
+/** How long a closing connection that Redis does not answer is given before its socket is destroyed. */
+const DISCONNECT_TIMEOUT_MS = 200;
 /**
  * Within this many points of a per-address or per-client limit, the shared store
  * (PostgreSQL, Redis) counts every request at once (see BatchedRateLimiter):
@@ -203,7 +205,14 @@ async function connectRedisLimiters(
   const { Redis: RedisClient } = await import('ioredis');
   const logger = new Logger('RateLimits');
   // No offline queue: while Redis is away a command fails at once and the limits hold per process.
-  const redis = new RedisClient(url, { enableOfflineQueue: false, lazyConnect: true, maxRetriesPerRequest: 1 });
+  // disconnectTimeout: on close while Redis is away, ioredis's disconnect() waits that long for a socket that is
+  // already gone before destroying it, and the timer holds the process (its default 2 s outlasts a test worker's exit).
+  const redis = new RedisClient(url, {
+    enableOfflineQueue: false,
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+    disconnectTimeout: DISCONNECT_TIMEOUT_MS,
+  });
   let degraded = false;
   redis.on('error', (error: Error) => {
     if (degraded) return;
