@@ -1,9 +1,15 @@
-import autocannon, { type Result } from 'autocannon';
+import autocannon, { type RequestSpec, type Result } from 'autocannon';
 import { type ProcessUsage, ProcessSampler } from './process-sampler.js';
 
 /** One request, repeated by every connection for the whole row. */
 export interface LoadRequest {
   readonly url: string;
+  /**
+   * When given, each request sent (by any connection) takes the next of these
+   * paths in turn instead of `url`'s, so requests in flight at once name
+   * different records, as a partner's do.
+   */
+  readonly paths?: readonly string[];
   readonly method?: 'GET' | 'POST';
   readonly headers?: Record<string, string>;
   readonly body?: string;
@@ -64,11 +70,22 @@ export async function runAutocannon(request: LoadRequest, options: LoadOptions):
     method: request.method ?? 'GET',
     headers: request.headers,
     body: request.body,
+    requests: request.paths ? [{ setupRequest: inTurn(request.paths) }] : undefined,
     connections: options.connections,
     duration: options.durationSeconds,
     overallRate: options.overallRate,
     timeout: 10,
   });
+}
+
+/** autocannon's per-request rewrite that gives each request the next of `paths`. */
+export function inTurn(paths: readonly string[]): (request: RequestSpec) => RequestSpec {
+  let next = 0;
+  return (request) => {
+    const path = paths[next]!;
+    next = (next + 1) % paths.length;
+    return { ...request, path };
+  };
 }
 
 /** The row's figures from autocannon's result: only 200s count as served. */

@@ -23,11 +23,15 @@ export function tokenRequest(session: OrgsyncSession): LoadRequest {
   };
 }
 
-/** GET /api/v1/members/:id with one bearer token, obtained up front, for every request. */
+/**
+ * GET /api/v1/members/:id with one bearer token, obtained up front, for every
+ * request; the requests go through the small organization's members in turn,
+ * so the requests in flight at once read different members.
+ */
 export async function readRequest(session: OrgsyncSession): Promise<LoadRequest> {
   const token = await accessToken(session.orgsync.url, session.fixture.small.client);
-  const memberId = session.fixture.small.memberIds[0]!;
-  return { url: `${session.orgsync.url}/api/v1/members/${memberId}`, headers: { authorization: `Bearer ${token}` } };
+  const paths = session.fixture.small.memberIds.map((id) => `/api/v1/members/${id}`);
+  return { url: `${session.orgsync.url}${paths[0]!}`, paths, headers: { authorization: `Bearer ${token}` } };
 }
 
 export const TOKEN_ROW_TITLE = 'POST /oauth/token (client_secret_basic)';

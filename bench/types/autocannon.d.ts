@@ -29,8 +29,15 @@ declare module 'autocannon' {
     readonly statusCodeStats: Record<string, { count: number }>;
   }
 
+  /** One request of `Options.requests`; setupRequest may rewrite it before each send (here: its path). */
+  export interface RequestSpec {
+    path?: string;
+    setupRequest?: (request: RequestSpec) => RequestSpec;
+  }
+
   export interface Options {
     url: string;
+    requests?: RequestSpec[];
     method?: string;
     headers?: Record<string, string>;
     body?: string;

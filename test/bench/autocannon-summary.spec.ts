@@ -1,5 +1,5 @@
 import type { Result } from 'autocannon';
-import { summarize } from '../../bench/load/autocannon-run.js';
+import { inTurn, summarize } from '../../bench/load/autocannon-run.js';
 
 function result(overrides: Partial<Result>): Result {
   const histogram = { average: 4, mean: 4, stddev: 1, min: 1, max: 40, total: 0, p50: 3, p90: 6, p97_5: 8, p99: 9, p99_9: 20 };
@@ -36,5 +36,13 @@ describe('summarize', () => {
     const m = summarize(result({ errors: 7, timeouts: 3, mismatches: 2 }), usage);
     expect(m.errors).toBe(9);
     expect(m.errorDetail).toEqual({ statuses: {}, connectionErrors: 4, timeouts: 3 });
+  });
+});
+
+describe('inTurn', () => {
+  it('gives each request sent the next path, whichever connection sends it, and starts over after the last', () => {
+    const next = inTurn(['/a', '/b', '/c']);
+    const sent = Array.from({ length: 7 }, () => next({ path: '/ignored' }).path);
+    expect(sent).toEqual(['/a', '/b', '/c', '/a', '/b', '/c', '/a']);
   });
 });
