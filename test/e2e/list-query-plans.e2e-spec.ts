@@ -6,6 +6,7 @@ import { type GroupListFilters, GroupsRepository } from '../../src/resources/gro
 import { MemberEntity } from '../../src/resources/members/member.entity.js';
 import { type MemberListFilters, MembersRepository } from '../../src/resources/members/members.repository.js';
 import { GroupEntity } from '../../src/resources/groups/group.entity.js';
+import { BatchedRowReads } from '../../src/resources/shared/batched-row-reads.js';
 import { organizationToken } from '../support/factories.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -189,5 +190,25 @@ describe('list queries are served from the (organization_id, id) index', () => {
   ])("serves a group's members, %s, from the membership key in member order", async (_label, cursor) => {
     const explained = await explain(t.app.get(GroupMembershipsRepository).liveMembersQuery(organizationId, groupId, 101, cursor));
     expectIndexedAndUnsorted(explained, 'group_id');
+  });
+
+  it.each([
+    ['members', MemberEntity],
+    ['groups', GroupEntity],
+  ] as const)('reaches each of %s read by id in one batch through its key, never a scan', async (table, entity) => {
+    const batch = new BatchedRowReads<MemberEntity | GroupEntity>(dataSource, entity, 'deleted_at IS NULL');
+    const pairs = [
+      [organizationId, uuidv7()],
+      [organizationId, uuidv7()],
+    ];
+    const parameters = postgres() ? [pairs.map(([o]) => o), pairs.map(([, id]) => id)] : [JSON.stringify(pairs)];
+    const explained = await plan(batch.sql, parameters);
+    expect(explained).not.toMatch(new RegExp(`Seq Scan on ${table}|^SCAN ${table}`, 'm'));
+    // One index search per pair, on the record's id: the primary key, or (organization_id, id).
+    expect(explained).toMatch(
+      postgres()
+        ? new RegExp(`Index Scan using \\S+ on ${table} .*\\n\\s+Index Cond: \\(\\(id\\)`)
+        : new RegExp(`^SEARCH ${table} USING .*\\bid=\\?`, 'm'),
+    );
   });
 });

@@ -1,14 +1,21 @@
+import { jest } from '@jest/globals';
 import { DataSource, IsNull } from 'typeorm';
+import { v7 as uuidv7 } from 'uuid';
+import { GroupEntity } from '../../src/resources/groups/group.entity.js';
+import { GroupsRepository } from '../../src/resources/groups/groups.repository.js';
 import { MemberEntity } from '../../src/resources/members/member.entity.js';
 import { MembersRepository } from '../../src/resources/members/members.repository.js';
+import { SqliteDirectRead } from '../../src/resources/shared/sqlite-direct-read.js';
 import { organizationToken } from '../support/factories.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /**
- * GET /members/:id reads through a statement written once (row-query.ts)
- * instead of findOneBy: the entity must be exactly the one TypeORM would have
- * built, every column converted alike (dates, booleans, nulls), on SQLite and
- * PostgreSQL, and the organization and tombstone conditions must still hold.
+ * GET /members/:id reads through a statement written once instead of
+ * findOneBy, and the reads of one event-loop turn share one statement
+ * (batched-row-reads.ts): the entity must be exactly the one TypeORM would
+ * have built, every column converted alike (dates, booleans, nulls), on SQLite
+ * and PostgreSQL, and the organization and tombstone conditions must still
+ * hold for every read of a batch.
  */
 describe('the single-member read', () => {
   let t: TestApp;
@@ -62,5 +69,148 @@ describe('the single-member read', () => {
     expect(await members.findLive(organizationId, 'not-a-uuid')).toBeNull();
     expect((await t.http().delete(`/api/v1/members/${id}`).auth(token, { type: 'bearer' })).status).toBe(204);
     expect(await members.findLive(organizationId, id)).toBeNull();
+  });
+
+  /** Statements that read a batch: on SQLite straight from the connection, otherwise through TypeORM. */
+  function countBatchStatements(): () => number {
+    const dataSource = t.app.get(DataSource);
+    const query = jest.spyOn(dataSource, 'query');
+    const direct = jest.spyOn(SqliteDirectRead.prototype, 'allRows');
+    const isBatch = (sql: unknown) => typeof sql === 'string' && /json_each|unnest/.test(sql);
+    return () => {
+      const count =
+        query.mock.calls.filter(([sql]) => isBatch(sql)).length + direct.mock.results.filter((result) => result.value !== undefined).length;
+      query.mockRestore();
+      direct.mockRestore();
+      return count;
+    };
+  }
+
+  it("answers each read of a turn from one statement, with its own organization's record only", async () => {
+    const neighbour = await organizationToken(t, undefined, 'Neighbour');
+    const ours = await created({ user_name: 'ours' });
+    const theirs = (await t.http().post('/api/v1/members').auth(neighbour.token, { type: 'bearer' }).send({ user_name: 'theirs' })).body
+      .id as string;
+    const gone = await created({ user_name: 'gone' });
+    expect((await t.http().delete(`/api/v1/members/${gone}`).auth(token, { type: 'bearer' })).status).toBe(204);
+    const members = t.app.get(MembersRepository);
+
+    const statements = countBatchStatements();
+    const reads = await Promise.all([
+      members.findLive(organizationId, ours),
+      members.findLive(neighbour.organizationId, theirs),
+      // Each organization asking for the other's member, in the same batch as the owner's own read.
+      members.findLive(organizationId, theirs),
+      members.findLive(neighbour.organizationId, ours),
+      members.findLive(organizationId, gone),
+      members.findLive(organizationId, uuidv7()),
+      members.findLive(organizationId, ours),
+    ]);
+
+    expect(statements()).toBe(1);
+    expect(reads.map((member) => member && [member.organizationId, member.userName])).toEqual([
+      [organizationId, 'ours'],
+      [neighbour.organizationId, 'theirs'],
+      null,
+      null,
+      null,
+      null,
+      [organizationId, 'ours'],
+    ]);
+    expect(reads[0]).toEqual(await viaTypeOrm(ours));
+  });
+
+  it("serves concurrent GET /members/:id over HTTP, each caller its own organization's member or a 404", async () => {
+    const neighbour = await organizationToken(t, undefined, 'Neighbour');
+    const ours = await Promise.all(Array.from({ length: 10 }, (_, i) => created({ user_name: `ours.${i}` })));
+    const theirs = await t.http().post('/api/v1/members').auth(neighbour.token, { type: 'bearer' }).send({ user_name: 'theirs' });
+    const get = (bearer: string, id: string) =>
+      fetch(`${t.baseUrl}/api/v1/members/${id}`, { headers: { authorization: `Bearer ${bearer}` } }).then(async (response) => ({
+        status: response.status,
+        body: (await response.json()) as Record<string, unknown>,
+      }));
+
+    const responses = await Promise.all([
+      ...ours.map((id) => get(token, id)),
+      get(neighbour.token, theirs.body.id as string),
+      get(neighbour.token, ours[0]!),
+      get(token, theirs.body.id as string),
+    ]);
+
+    expect(responses.slice(0, 10).map(({ status, body }) => [status, body.user_name])).toEqual(ours.map((_, i) => [200, `ours.${i}`]));
+    expect([responses[10]!.status, responses[10]!.body.user_name]).toEqual([200, 'theirs']);
+    for (const refused of responses.slice(11)) expect(refused).toMatchObject({ status: 404, body: { status: 404 } });
+  });
+
+  it("reads a transaction's own uncommitted member through the transaction, and the root manager still answers meanwhile", async () => {
+    const dataSource = t.app.get(DataSource);
+    const members = t.app.get(MembersRepository);
+    const id = uuidv7();
+    const outside: Array<MemberEntity | null> = [];
+    const inside = await dataSource.transaction(async (manager) => {
+      const now = new Date();
+      await manager.insert(MemberEntity, {
+        id,
+        organizationId,
+        externalId: null,
+        userName: 'in.transaction',
+        email: null,
+        emailNormalized: null,
+        displayName: null,
+        givenName: null,
+        familyName: null,
+        title: null,
+        department: null,
+        active: true,
+        source: 'api',
+        version: 1,
+        createdAt: now,
+        updatedAt: now,
+        deletedAt: null,
+      });
+      // A root-manager read from inside the transaction's own context: on SQLite it must not wait for a batch that
+      // waits for the connection this transaction holds.
+      const fromRoot = await members.findLive(organizationId, id);
+      outside.push(fromRoot);
+      return members.findLive(organizationId, id, manager);
+    });
+
+    expect(inside?.userName).toBe('in.transaction');
+    // SQLite has one connection, shared by the transaction; PostgreSQL's root manager reads from another, committed state.
+    expect(outside[0]?.userName ?? null).toBe(dataSource.options.type === 'postgres' ? null : 'in.transaction');
+    expect((await members.findLive(organizationId, id))?.userName).toBe('in.transaction');
+  });
+});
+
+describe('the single-group read', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  it("answers each read of a turn with its own organization's group only, column for column as findOneBy", async () => {
+    const ours = await organizationToken(t);
+    const neighbour = await organizationToken(t, undefined, 'Neighbour');
+    const create = async (bearer: string, name: string) =>
+      (await t.http().post('/api/v1/groups').auth(bearer, { type: 'bearer' }).send({ display_name: name })).body.id as string;
+    const ourGroup = await create(ours.token, 'Ours');
+    const theirGroup = await create(neighbour.token, 'Theirs');
+    const groups = t.app.get(GroupsRepository);
+
+    const reads = await Promise.all([
+      groups.findLive(ours.organizationId, ourGroup),
+      groups.findLive(neighbour.organizationId, theirGroup),
+      groups.findLive(ours.organizationId, theirGroup),
+      groups.findLive(neighbour.organizationId, ourGroup),
+    ]);
+
+    const viaTypeOrm = (organizationId: string, id: string) =>
+      t.app.get(DataSource).getRepository(GroupEntity).findOneBy({ organizationId, id, deletedAt: IsNull() });
+    expect(reads[0]).toBeInstanceOf(GroupEntity);
+    expect(reads[0]).toEqual(await viaTypeOrm(ours.organizationId, ourGroup));
+    expect(reads[1]).toEqual(await viaTypeOrm(neighbour.organizationId, theirGroup));
+    expect(reads.slice(2)).toEqual([null, null]);
   });
 });

@@ -4,6 +4,9 @@ import { DataSource, type EntityManager, type SelectQueryBuilder, IsNull } from 
 import { validate as isUuid } from 'uuid';
 import { GroupEntity } from './group.entity.js';
 import { GroupMembershipEntity } from './group-membership.entity.js';
+import { BatchedRowReads } from '../shared/batched-row-reads.js';
+
+const LIVE = 'deleted_at IS NULL';
 
 export interface GroupListFilters {
   readonly updatedSince?: Date;
@@ -16,11 +19,16 @@ export interface GroupListFilters {
 /** Every query names the organization: there is no way to reach another organization's groups from here. */
 @Injectable()
 export class GroupsRepository {
+  private liveBatched: BatchedRowReads<GroupEntity> | undefined;
+
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
+  /** The read of every GET /groups/:id: outside a transaction, one statement per event-loop turn (batched-row-reads.ts). */
   findLive(organizationId: string, id: string, manager: EntityManager = this.dataSource.manager): Promise<GroupEntity | null> {
     // IDs are UUIDs: anything else names no group, and never reaches the database.
     if (!isUuid(id)) return Promise.resolve(null);
+    this.liveBatched ??= new BatchedRowReads(this.dataSource, GroupEntity, LIVE);
+    if (this.liveBatched.serves(manager)) return this.liveBatched.first(organizationId, id);
     return manager.getRepository(GroupEntity).findOneBy({ organizationId, id, deletedAt: IsNull() });
   }
 

@@ -34,11 +34,7 @@ export function rowQuery<T extends ObjectLiteral>(dataSource: DataSource, target
   );
   const direct = new SqliteDirectRead(dataSource, sql);
   const parameters = (values: Readonly<Record<string, unknown>>): unknown[] => (order as string[]).map((name) => values[name]);
-  const hydrate = (row: Record<string, unknown>): T => {
-    const entity = metadata.create() as T;
-    for (const column of columns) column.setEntityValue(entity, driver.prepareHydratedValue(row[column.databaseName], column));
-    return entity;
-  };
+  const hydrate = rowHydrator(dataSource, target);
   return {
     sql,
     parameters,
@@ -51,5 +47,16 @@ export function rowQuery<T extends ObjectLiteral>(dataSource: DataSource, target
       const row = Array.isArray(rows) ? (rows[0] as Record<string, unknown> | undefined) : undefined;
       return row ? hydrate(row) : null;
     },
+  };
+}
+
+/** A raw row of `target`'s table made into the entity, with TypeORM's own per-column conversions (see rowQuery). */
+export function rowHydrator<T extends ObjectLiteral>(dataSource: DataSource, target: EntityTarget<T>): (row: Record<string, unknown>) => T {
+  const metadata = dataSource.getMetadata(target);
+  const driver = dataSource.driver;
+  return (row) => {
+    const entity = metadata.create() as T;
+    for (const column of metadata.columns) column.setEntityValue(entity, driver.prepareHydratedValue(row[column.databaseName], column));
+    return entity;
   };
 }

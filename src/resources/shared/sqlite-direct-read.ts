@@ -9,6 +9,7 @@ interface SqliteConnection {
 
 interface SqliteStatement {
   get(...parameters: unknown[]): unknown;
+  all(...parameters: unknown[]): unknown[];
 }
 
 /**
@@ -38,9 +39,13 @@ export class SqliteDirectRead {
   firstRow(manager: EntityManager, parameters: readonly unknown[]): Record<string, unknown> | null | undefined {
     const statement = this.statementNow(manager);
     if (statement === undefined) return undefined;
-    // better-sqlite3 binds no booleans: 0/1, as TypeORM's query runner converts them.
-    const row = statement.get(...parameters.map((value) => (typeof value === 'boolean' ? Number(value) : value)));
+    const row = statement.get(...bindable(parameters));
     return row === undefined ? null : (row as Record<string, unknown>);
+  }
+
+  /** Every row, or undefined when the read must go through TypeORM. */
+  allRows(manager: EntityManager, parameters: readonly unknown[]): Record<string, unknown>[] | undefined {
+    return this.statementNow(manager)?.all(...bindable(parameters)) as Record<string, unknown>[] | undefined;
   }
 
   private statementNow(manager: EntityManager): SqliteStatement | undefined {
@@ -54,4 +59,9 @@ export class SqliteDirectRead {
     }
     return this.statement;
   }
+}
+
+/** better-sqlite3 binds no booleans: 0/1, as TypeORM's query runner converts them. */
+function bindable(parameters: readonly unknown[]): unknown[] {
+  return parameters.map((value) => (typeof value === 'boolean' ? Number(value) : value));
 }
