@@ -6,6 +6,7 @@ import { GroupMembershipEntity } from '../../src/resources/groups/group-membersh
 import { GroupEntity } from '../../src/resources/groups/group.entity.js';
 import { MemberEntity } from '../../src/resources/members/member.entity.js';
 import { expectProblem, obtainToken, organizationWithClient } from '../support/factories.js';
+import { memberRow } from '../support/member-rows.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 interface Group {
@@ -173,27 +174,7 @@ describe('groups API (/api/v1/groups)', () => {
     it('accepts exactly 1000 members, and pages through them, 100 at a time unless asked otherwise', async () => {
       const dataSource = t.app.get(DataSource);
       const now = new Date();
-      const members = Array.from({ length: 1000 }, (_, i) =>
-        Object.assign(new MemberEntity(), {
-          id: uuidv7(),
-          organizationId: tenant.organizationId,
-          externalId: null,
-          userName: `bulk-${i}`,
-          email: null,
-          emailNormalized: null,
-          displayName: null,
-          givenName: null,
-          familyName: null,
-          title: null,
-          department: null,
-          active: true,
-          source: 'api',
-          version: 1,
-          createdAt: now,
-          updatedAt: now,
-          deletedAt: null,
-        }),
-      );
+      const members = Array.from({ length: 1000 }, (_, i) => memberRow(tenant.organizationId, { userName: `bulk-${i}` }, now));
       for (let i = 0; i < members.length; i += 100) await dataSource.getRepository(MemberEntity).insert(members.slice(i, i + 100));
       const ids = members.map((member) => member.id).sort(byId);
 

@@ -8,6 +8,7 @@ import { type MemberListFilters, MembersRepository } from '../../src/resources/m
 import { GroupEntity } from '../../src/resources/groups/group.entity.js';
 import { BatchedRowReads } from '../../src/resources/shared/batched-row-reads.js';
 import { organizationToken } from '../support/factories.js';
+import { memberRow } from '../support/member-rows.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /**
@@ -36,25 +37,18 @@ describe('list queries are served from the (organization_id, id) index', () => {
     for (let chunk = 0; chunk < 10; chunk++) {
       for (const org of chunk % 5 === 0 ? [organizationId, other.organizationId] : [other.organizationId]) {
         const now = new Date();
-        const rows = Array.from({ length: org === organizationId ? 100 : 500 }, (_, i) => ({
-          id: uuidv7(),
-          organizationId: org,
-          externalId: null,
-          userName: `u${chunk}-${i}`,
-          email: `u${chunk}-${i}@example.com`,
-          emailNormalized: `u${chunk}-${i}@example.com`,
-          displayName: null,
-          givenName: null,
-          familyName: null,
-          title: null,
-          department: null,
-          active: i % 10 !== 0,
-          source: 'api',
-          version: 1,
-          createdAt: now,
-          updatedAt: now,
-          deletedAt: null,
-        }));
+        const rows = Array.from({ length: org === organizationId ? 100 : 500 }, (_, i) =>
+          memberRow(
+            org,
+            {
+              userName: `u${chunk}-${i}`,
+              email: `u${chunk}-${i}@example.com`,
+              emailNormalized: `u${chunk}-${i}@example.com`,
+              active: i % 10 !== 0,
+            },
+            now,
+          ),
+        );
         await dataSource.getRepository(MemberEntity).insert(rows);
         await dataSource.getRepository(GroupEntity).insert(
           rows

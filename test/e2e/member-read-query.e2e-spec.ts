@@ -7,6 +7,7 @@ import { MemberEntity } from '../../src/resources/members/member.entity.js';
 import { MembersRepository } from '../../src/resources/members/members.repository.js';
 import { SqliteDirectRead } from '../../src/resources/shared/sqlite-direct-read.js';
 import { organizationToken } from '../support/factories.js';
+import { memberRow } from '../support/member-rows.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /**
@@ -148,26 +149,7 @@ describe('the single-member read', () => {
     const id = uuidv7();
     const outside: Array<MemberEntity | null> = [];
     const inside = await dataSource.transaction(async (manager) => {
-      const now = new Date();
-      await manager.insert(MemberEntity, {
-        id,
-        organizationId,
-        externalId: null,
-        userName: 'in.transaction',
-        email: null,
-        emailNormalized: null,
-        displayName: null,
-        givenName: null,
-        familyName: null,
-        title: null,
-        department: null,
-        active: true,
-        source: 'api',
-        version: 1,
-        createdAt: now,
-        updatedAt: now,
-        deletedAt: null,
-      });
+      await manager.insert(MemberEntity, memberRow(organizationId, { id, userName: 'in.transaction' }));
       // A root-manager read from inside the transaction's own context: on SQLite it must not wait for a batch that
       // waits for the connection this transaction holds.
       const fromRoot = await members.findLive(organizationId, id);

@@ -1,4 +1,8 @@
 import { RateLimiterRes } from 'rate-limiter-flexible';
+import { TurnBatch } from '../../common/turn-batch.js';
+
+/** Keys per statement; far more than one replica's requests in a turn. */
+const KEYS_PER_READ = 1_000;
 
 /** A failure counter's row as the table holds it: points so far, and when the window (or lockout) ends (epoch ms, null: never). */
 export interface FailureRow {
@@ -9,13 +13,8 @@ export interface FailureRow {
 /** Reads the live rows of `keys` (already prefixed, as the limiter stores them); a key without a live row is absent from the map. */
 export type FailureRowsReader = (keys: readonly string[], now: number) => Promise<ReadonlyMap<string, FailureRow>>;
 
-interface Waiting {
-  readonly resolve: (result: RateLimiterRes | null) => void;
-  readonly reject: (error: unknown) => void;
-}
-
 /**
- * The lockout check of every token request on PostgreSQL (OAuthRateLimits.
+ * The lockout check of every token request on PostgreSQL and Redis (OAuthRateLimits.
  * beforeAuthentication), read for all the requests of one event-loop turn with
  * one statement instead of one statement each: under load a turn handles many
  * requests, and the per-request SELECT was the token endpoint's only query and
@@ -25,50 +24,30 @@ interface Waiting {
  * in its batch has arrived (setImmediate runs once the turn's I/O callbacks and
  * their promise chains are done), so it sees every failure and lockout any
  * replica committed before any of them; a request never joins a statement
- * already sent. Results are what rate-limiter-flexible's get() returns for the
+ * already sent (TurnBatch). Results are what rate-limiter-flexible's get() returns for the
  * same row (consumedPoints, msBeforeNext), and a key without a live row is null.
  */
 export class BatchedFailureReads {
-  private pending = new Map<string, Waiting[]>();
-  private scheduled = false;
+  private readonly batch: TurnBatch<RateLimiterRes>;
 
   constructor(
-    private readonly readRows: FailureRowsReader,
+    readRows: FailureRowsReader,
     /** The limiter's points: remainingPoints is computed against it, as the library does. */
-    private readonly points: number,
-  ) {}
-
-  get(key: string): Promise<RateLimiterRes | null> {
-    return new Promise((resolve, reject) => {
-      const waiting = this.pending.get(key);
-      if (waiting) waiting.push({ resolve, reject });
-      else this.pending.set(key, [{ resolve, reject }]);
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => void this.readBatch());
-      }
-    });
+    points: number,
+  ) {
+    this.batch = new TurnBatch(async (keys) => {
+      const now = Date.now();
+      const rows = await readRows(keys, now);
+      return new Map([...rows].map(([key, row]) => [key, toResult(row, now, points)]));
+    }, KEYS_PER_READ);
   }
 
-  private async readBatch(): Promise<void> {
-    const batch = this.pending;
-    this.pending = new Map();
-    this.scheduled = false;
-    const now = Date.now();
-    try {
-      const rows = await this.readRows([...batch.keys()], now);
-      for (const [key, waiting] of batch) {
-        const result = this.toResult(rows.get(key), now);
-        for (const { resolve } of waiting) resolve(result);
-      }
-    } catch (error) {
-      for (const waiting of batch.values()) for (const { reject } of waiting) reject(error);
-    }
+  async get(key: string): Promise<RateLimiterRes | null> {
+    return (await this.batch.get(key)) ?? null;
   }
+}
 
-  private toResult(row: FailureRow | undefined, now: number): RateLimiterRes | null {
-    if (row === undefined) return null;
-    const msBeforeNext = row.expire === null ? -1 : Math.max(row.expire - now, 0);
-    return new RateLimiterRes(Math.max(this.points - row.points, 0), msBeforeNext, row.points, false);
-  }
+function toResult(row: FailureRow, now: number, points: number): RateLimiterRes {
+  const msBeforeNext = row.expire === null ? -1 : Math.max(row.expire - now, 0);
+  return new RateLimiterRes(Math.max(points - row.points, 0), msBeforeNext, row.points, false);
 }
