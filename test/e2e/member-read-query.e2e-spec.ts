@@ -143,6 +143,49 @@ describe('the single-member read', () => {
     for (const refused of responses.slice(11)) expect(refused).toMatchObject({ status: 404, body: { status: 404 } });
   });
 
+  it('under concurrent load from two organizations, answers every read with the member it named, or a 404 across organizations', async () => {
+    const neighbour = await organizationToken(t, undefined, 'Neighbour');
+    const dataSource = t.app.get(DataSource);
+    const rows = [
+      ...Array.from({ length: 30 }, (_, i) => memberRow(organizationId, { userName: `load.ours.${i}` })),
+      ...Array.from({ length: 30 }, (_, i) => memberRow(neighbour.organizationId, { userName: `load.theirs.${i}` })),
+    ];
+    await dataSource.getRepository(MemberEntity).insert(rows);
+    const callers = [
+      { token, organizationId },
+      { token: neighbour.token, organizationId: neighbour.organizationId },
+    ];
+    const statements = countBatchStatements();
+
+    // 10 pairs of callers at once, one caller of each organization in a pair, 25 steps each: at each step both callers
+    // of a pair ask for the same member at the same moment, so one organization's read of a member often shares a
+    // batch with the other's read of it (which must be a 404).
+    const read = async (caller: (typeof callers)[number], asked: MemberEntity) => {
+      const response = await fetch(`${t.baseUrl}/api/v1/members/${asked.id}`, { headers: { authorization: `Bearer ${caller.token}` } });
+      return { asked, caller: caller.organizationId, status: response.status, body: (await response.json()) as Record<string, unknown> };
+    };
+    const outcomes = await Promise.all(
+      Array.from({ length: 10 }, async (_, pair) => {
+        const seen: Array<Awaited<ReturnType<typeof read>>> = [];
+        for (let step = 0; step < 25; step++) {
+          const asked = rows[(pair * 7 + step * 13) % rows.length]!;
+          seen.push(...(await Promise.all(callers.map((caller) => read(caller, asked)))));
+        }
+        return seen;
+      }),
+    );
+
+    const reads = outcomes.flat();
+    expect(statements()).toBeLessThan(reads.length);
+    for (const { asked, status, body, caller } of reads) {
+      if (asked.organizationId === caller) expect([status, body.id, body.user_name]).toEqual([200, asked.id, asked.userName]);
+      else expect([status, body.status]).toEqual([404, 404]);
+    }
+    // Both kinds were asked for many times.
+    expect(reads.filter(({ asked, caller }) => asked.organizationId === caller).length).toBeGreaterThan(100);
+    expect(reads.filter(({ asked, caller }) => asked.organizationId !== caller).length).toBeGreaterThan(100);
+  });
+
   it("reads a transaction's own uncommitted member through the transaction, and the root manager still answers meanwhile", async () => {
     const dataSource = t.app.get(DataSource);
     const members = t.app.get(MembersRepository);
