@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { runAutocannon, summarize } from '../load/autocannon-run.js';
 import { EVENT_LOOP_SAMPLING_MS } from '../../src/metrics/metrics-registry.js';
+import { PeriodicTask } from '../load/periodic.js';
 import { ProcessSampler, rssBytes } from '../load/process-sampler.js';
 import { EVENT_LOOP_LAG_P99, metricValue } from '../load/prometheus-text.js';
 import type { LoadRow, SoakResult } from '../results.js';
@@ -72,16 +73,17 @@ async function soakAgainst(
   };
   const sampleEveryMs = Math.min(5_000, Math.max(500, (options.seconds * 1000) / 60));
   const sampler = new ProcessSampler(pid);
-  let sampling: NodeJS.Timeout | undefined;
+  const sampling = new PeriodicTask(() => sample(), sampleEveryMs);
   try {
     await sampler.start();
-    sampling = setInterval(() => void sample(), sampleEveryMs);
+    sampling.start();
     const load = { connections: options.connections, durationSeconds: options.seconds, warmupSeconds: 0 };
     const [tokens, reads] = await Promise.all([
       runAutocannon(tokenRequest(session), { ...load, overallRate: tokenRate }),
       readRequest(session).then((request) => runAutocannon(request, { ...load, overallRate: readRate })),
     ]);
-    clearInterval(sampling);
+    // Waits for a reading still in flight, so the RSS-only one below is the last.
+    await sampling.stop();
     await sample(false);
     const usage = await sampler.stop();
     // A new token: the first has outlived its ten minutes by the end of a full soak.
@@ -113,6 +115,6 @@ async function soakAgainst(
       samples,
     };
   } finally {
-    clearInterval(sampling);
+    await sampling.stop();
   }
 }
