@@ -1,4 +1,4 @@
-import autocannon, { type RequestSpec, type Result } from 'autocannon';
+import autocannon, { type Options, type RequestSpec, type Result } from 'autocannon';
 import { type ProcessUsage, ProcessSampler } from './process-sampler.js';
 
 /** One request, repeated by every connection for the whole row. */
@@ -36,6 +36,12 @@ export interface LoadMeasurement {
   readonly errorDetail: ErrorDetail;
   readonly durationSeconds: number;
   readonly server: ProcessUsage;
+  /**
+   * autocannon's histogram of the 200s' latencies (HdrHistogram, compressed
+   * base64), from which a row measured in slices takes the percentiles of all
+   * its requests (pooled-slices.ts).
+   */
+  readonly latencyHistogram?: string;
 }
 
 export interface ErrorDetail {
@@ -58,14 +64,19 @@ export async function measureLoad(request: LoadRequest, pid: number, options: Lo
 export async function measureOnce(request: LoadRequest, pid: number, options: LoadOptions): Promise<LoadMeasurement> {
   const sampler = new ProcessSampler(pid);
   await sampler.start();
-  const result = await runAutocannon(request, options);
+  const settings = autocannonOptions(request, options);
+  const raw = await autocannon({ ...settings, skipAggregateResult: true });
   const server = await sampler.stop();
-  return summarize(result, server);
+  return { ...summarize(autocannon.aggregateResult([raw], settings), server), latencyHistogram: raw.latencies };
 }
 
 /** One autocannon run, unmeasured at the server (the soak samples the server itself). */
 export async function runAutocannon(request: LoadRequest, options: LoadOptions): Promise<Result> {
-  return await autocannon({
+  return await autocannon(autocannonOptions(request, options));
+}
+
+function autocannonOptions(request: LoadRequest, options: LoadOptions): Options {
+  return {
     url: request.url,
     method: request.method ?? 'GET',
     headers: request.headers,
@@ -75,7 +86,7 @@ export async function runAutocannon(request: LoadRequest, options: LoadOptions):
     duration: options.durationSeconds,
     overallRate: options.overallRate,
     timeout: 10,
-  });
+  };
 }
 
 /** autocannon's per-request rewrite that gives each request the next of `paths`. */

@@ -1,12 +1,15 @@
+import * as hdr from 'hdr-histogram-js';
+import type { Histogram } from 'hdr-histogram-js';
 import type { ErrorDetail, LoadMeasurement } from './autocannon-run.js';
 
 /**
  * One row's figures from the slices it was measured in (see paired-run.ts).
  * Counts and CPU time add up, and rates are taken over the summed measured
- * time, so a pooled row reads like one run of that length. Latency cannot be
- * pooled exactly: autocannon hands back percentiles, not its histogram, so
- * p50 is the median of the slices' p50s and p99 the largest slice p99, which
- * can only overstate the pooled p99, never hide a slow slice.
+ * time, so a pooled row reads like one run of that length. Latency too: the
+ * slices' histograms are added, and p50 and p99 are those of every request of
+ * the row, as one run's would be. Slices measured without a histogram can
+ * only be bounded: p50 the median of their p50s, p99 the largest of their
+ * p99s, which can overstate the row's p99 but never hide a slow slice.
  */
 export function poolSlices(slices: readonly LoadMeasurement[]): LoadMeasurement {
   const last = slices.at(-1);
@@ -19,8 +22,7 @@ export function poolSlices(slices: readonly LoadMeasurement[]): LoadMeasurement 
   return {
     requestsPerSecond: seconds > 0 ? requests / seconds : 0,
     requests,
-    p50Ms: median(slices.map((slice) => slice.p50Ms)),
-    p99Ms: Math.max(...slices.map((slice) => slice.p99Ms)),
+    ...poolLatency(slices),
     errors: sum((slice) => slice.errors),
     errorDetail: poolErrorDetail(slices.map((slice) => slice.errorDetail)),
     durationSeconds: seconds,
@@ -32,6 +34,28 @@ export function poolSlices(slices: readonly LoadMeasurement[]): LoadMeasurement 
       endRssBytes: last.server.endRssBytes,
     },
   };
+}
+
+function poolLatency(slices: readonly LoadMeasurement[]): Pick<LoadMeasurement, 'p50Ms' | 'p99Ms' | 'latencyHistogram'> {
+  const encoded = slices.map((slice) => slice.latencyHistogram);
+  if (!encoded.every((histogram) => histogram !== undefined)) {
+    return { p50Ms: median(slices.map((slice) => slice.p50Ms)), p99Ms: Math.max(...slices.map((slice) => slice.p99Ms)) };
+  }
+  const pooled = addHistograms(encoded);
+  // getValueAtPercentile is how autocannon turns its histogram into p50 and p99 (hdr-histogram-percentiles-obj).
+  return {
+    p50Ms: pooled.getValueAtPercentile(50),
+    p99Ms: pooled.getValueAtPercentile(99),
+    latencyHistogram: hdr.encodeIntoCompressedBase64(pooled),
+  };
+}
+
+/** The histograms' sum: every value recorded in any of them. */
+export function addHistograms(encoded: readonly string[]): Histogram {
+  const [first, ...rest] = encoded.map((histogram) => hdr.decodeFromCompressedBase64(histogram));
+  if (!first) throw new Error('No histograms to add.');
+  for (const histogram of rest) first.add(histogram);
+  return first;
 }
 
 /** The middle value; with an even count, the mean of the two middle ones. */

@@ -48,12 +48,27 @@ declare module 'autocannon' {
     timeout?: number;
     pipelining?: number;
     workers?: number;
+    /** Resolve with the run's raw result (histograms encoded) for aggregateResult, instead of the aggregated one. */
+    skipAggregateResult?: boolean;
+  }
+
+  /**
+   * A run's result before aggregation (`skipAggregateResult`): its histograms
+   * are HdrHistograms encoded as compressed base64.
+   */
+  export interface RawResult {
+    readonly latencies: string;
   }
 
   export interface Instance extends PromiseLike<Result> {
     stop(): void;
   }
 
+  function autocannon(options: Options & { skipAggregateResult: true }): PromiseLike<RawResult>;
   function autocannon(options: Options): Instance;
+  namespace autocannon {
+    /** Aggregates raw results (README, "autocannon.aggregateResult"). */
+    function aggregateResult(results: readonly RawResult[], options: Options): Result;
+  }
   export default autocannon;
 }

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { addHistograms } from '../../bench/load/pooled-slices.js';
 import { type BenchResults, nestFloorRowId, oidcProviderRowId } from '../../bench/results.js';
 import { type BenchBuild, compileBench } from './bench-build.js';
 
@@ -74,6 +75,11 @@ describe('npm run bench (smoke)', () => {
     const paired = results.load.filter((row) => row.scenario === 'token' || row.server === 'oidc-provider');
     expect(paired.map((row) => [row.id, row.slices?.length])).toEqual(paired.map((row) => [row.id, 2]));
     for (const row of paired) expect(row.slices!.every((slice) => slice.errors === 0 && slice.requests > 0)).toBe(true);
+    // Their p50 and p99 come from autocannon's histograms of all their slices: one latency for each 200.
+    for (const row of paired) {
+      const counted = [row.measurement, ...row.slices!].map((m) => addHistograms([m.latencyHistogram!]).totalCount);
+      expect(counted).toEqual([row.measurement, ...row.slices!].map((m) => m.requests));
+    }
     expect(results.targets.filter((t) => t.target.startsWith('Token endpoint >= 2x')).map((t) => t.status)).not.toContain('not measured');
     expect(results.startup).toMatchObject({ database: 'SQLite' });
     expect(

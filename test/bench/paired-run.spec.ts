@@ -1,7 +1,15 @@
 import type { LoadMeasurement, LoadOptions } from '../../bench/load/autocannon-run.js';
 import { type LoadTarget, measurePaired, type PairedLoadOptions, roundOrder, type SliceDriver } from '../../bench/load/paired-run.js';
-import { median, poolSlices } from '../../bench/load/pooled-slices.js';
+import * as hdr from 'hdr-histogram-js';
+import { addHistograms, median, poolSlices } from '../../bench/load/pooled-slices.js';
 import { loadSlice, MB } from './bench-factories.js';
+
+/** A latency histogram as autocannon encodes it, with `count` requests at each of the given milliseconds. */
+function latencies(counts: Record<number, number>): string {
+  const histogram = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 10_000, numberOfSignificantValueDigits: 5 });
+  for (const [ms, count] of Object.entries(counts)) histogram.recordValueWithCount(Number(ms), count);
+  return hdr.encodeIntoCompressedBase64(histogram);
+}
 
 describe('poolSlices', () => {
   const slices = [
@@ -17,8 +25,24 @@ describe('poolSlices', () => {
     expect(pooled.errorDetail).toEqual({ statuses: { '500': 2 }, connectionErrors: 1, timeouts: 1 });
   });
 
-  it("takes p50 as the median of the slices' p50s and p99 as the largest slice p99", () => {
+  it("bounds latency by the median of the slices' p50s and the largest slice p99 when a slice has no histogram", () => {
     expect(poolSlices(slices)).toMatchObject({ p50Ms: 6, p99Ms: 30 });
+    expect(poolSlices(slices).latencyHistogram).toBeUndefined();
+  });
+
+  it('takes p50 and p99 over every request of the row from the slices’ histograms', () => {
+    // 2 % of the first slice's requests took 40 ms (its p99), none of the second's: 1 % of the row's.
+    const first = loadSlice(1, 1_000, 1, { p50Ms: 5, p99Ms: 40, latencyHistogram: latencies({ 5: 980, 40: 20 }) });
+    const second = loadSlice(1, 1_000, 1, { p50Ms: 3, p99Ms: 3, latencyHistogram: latencies({ 3: 1_000 }) });
+    const pooled = poolSlices([first, second]);
+    expect(pooled).toMatchObject({ p50Ms: 3, p99Ms: 5 });
+    expect(addHistograms([pooled.latencyHistogram!]).totalCount).toBe(2_000);
+  });
+
+  it('still shows a slow slice when more than 1 % of the row was slow', () => {
+    const first = loadSlice(1, 1_000, 1, { latencyHistogram: latencies({ 4: 1_000 }) });
+    const second = loadSlice(1, 1_000, 1, { latencyHistogram: latencies({ 4: 970, 60: 30 }) });
+    expect(poolSlices([first, second])).toMatchObject({ p50Ms: 4, p99Ms: 60 });
   });
 
   it('sums server CPU seconds and gives CPU % over the summed time', () => {
