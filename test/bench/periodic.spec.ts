@@ -15,19 +15,26 @@ function controlledTask() {
   return { task, events, finish: () => release?.(), started: () => started };
 }
 
+/** A PeriodicTask every 10 ms, started, counting the runs of a task that returns at once (or throws, if told to). */
+function counted(throws = false) {
+  let runs = 0;
+  const periodic = new PeriodicTask(async () => {
+    runs++;
+    if (throws) throw new Error('scrape failed');
+  }, 10);
+  periodic.start();
+  return { periodic, runs: () => runs };
+}
+
 describe('PeriodicTask', () => {
   beforeEach(() => jest.useFakeTimers());
   afterEach(() => jest.useRealTimers());
 
   it('runs the task on every tick while it is idle', async () => {
-    let runs = 0;
-    const periodic = new PeriodicTask(async () => {
-      runs++;
-    }, 10);
-    periodic.start();
+    const { periodic, runs } = counted();
     await jest.advanceTimersByTimeAsync(50);
     await periodic.stop();
-    expect(runs).toBe(5);
+    expect(runs()).toBe(5);
   });
 
   it('skips ticks while a run is in flight instead of starting a second beside it', async () => {
@@ -57,26 +64,17 @@ describe('PeriodicTask', () => {
   });
 
   it('keeps ticking after a run that throws, without an unhandled rejection', async () => {
-    let runs = 0;
-    const periodic = new PeriodicTask(async () => {
-      runs++;
-      throw new Error('scrape failed');
-    }, 10);
-    periodic.start();
+    const { periodic, runs } = counted(true);
     await jest.advanceTimersByTimeAsync(30);
     await expect(periodic.stop()).resolves.toBeUndefined();
-    expect(runs).toBe(3);
+    expect(runs()).toBe(3);
   });
 
   it('runs nothing after stop()', async () => {
-    let runs = 0;
-    const periodic = new PeriodicTask(async () => {
-      runs++;
-    }, 10);
-    periodic.start();
+    const { periodic, runs } = counted();
     await jest.advanceTimersByTimeAsync(20);
     await periodic.stop();
     await jest.advanceTimersByTimeAsync(100);
-    expect(runs).toBe(2);
+    expect(runs()).toBe(2);
   });
 });
