@@ -26,9 +26,9 @@ export const ORGSYNC_BENCH_SETTINGS = {
 /**
  * The Node options `npm run start:prod` passes (package.json), so the harness
  * measures orgsync as production starts it; test/bench/settings.spec.ts fails
- * when the two disagree. Why this one: README, "Every replica".
+ * when the two disagree. Why these: README, "Every replica".
  */
-export const PRODUCTION_NODE_OPTIONS: readonly string[] = ['--max-semi-space-size=32'];
+export const PRODUCTION_NODE_OPTIONS: readonly string[] = ['--max-semi-space-size=32', '--no-allocation-site-pretenuring'];
 
 /** The production Node options, then BENCH_ORGSYNC_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"). */
 export function benchNodeArgs(env: Record<string, string | undefined>): string[] {
