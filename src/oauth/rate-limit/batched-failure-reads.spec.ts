@@ -44,6 +44,25 @@ describe('BatchedFailureReads', () => {
     expect(await new BatchedFailureReads(read, 5).get('f:k')).toMatchObject({ consumedPoints: 1, msBeforeNext: -1 });
   });
 
+  it('counts the time left from the answer, so a slow reply never stretches a lockout past its window', async () => {
+    // As the Redis reader does: the row's end is the reply's arrival plus the key's PTTL.
+    const reads = new BatchedFailureReads(async (keys) => {
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      return new Map(keys.map((key) => [key, { points: 3, expire: Date.now() + 60_000 }]));
+    }, 3);
+    const result = await reads.get('f:k');
+    expect(result!.msBeforeNext).toBeGreaterThan(59_000);
+    expect(result!.msBeforeNext).toBeLessThanOrEqual(60_000);
+  });
+
+  it('treats a row that expired while the answer was on its way as gone', async () => {
+    const reads = new BatchedFailureReads(async (keys, now) => {
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      return new Map(keys.map((key) => [key, { points: 3, expire: now + 10 }]));
+    }, 3);
+    await expect(reads.get('f:k')).resolves.toBeNull();
+  });
+
   it('rejects every request of a failed statement, and reads again at the next one', async () => {
     let fail = true;
     const reads = new BatchedFailureReads(async () => {

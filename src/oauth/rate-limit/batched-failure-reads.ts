@@ -36,9 +36,17 @@ export class BatchedFailureReads {
     points: number,
   ) {
     this.batch = new TurnBatch(async (keys) => {
-      const now = Date.now();
-      const rows = await readRows(keys, now);
-      return new Map([...rows].map(([key, row]) => [key, toResult(row, now, points)]));
+      const rows = await readRows(keys, Date.now());
+      // The time left is counted from the answer, not from the question: a reader that
+      // dates a row from its reply (Redis: arrival + PTTL) would otherwise hand back a
+      // whole window plus the round trip, a Retry-After one second past the lockout.
+      const answeredAt = Date.now();
+      const results = new Map<string, RateLimiterRes>();
+      for (const [key, row] of rows) {
+        // Expired while the answer was on its way: gone, as get() would have said a moment later.
+        if (row.expire === null || row.expire > answeredAt) results.set(key, toResult(row, answeredAt, points));
+      }
+      return results;
     }, KEYS_PER_READ);
   }
 
@@ -48,6 +56,6 @@ export class BatchedFailureReads {
 }
 
 function toResult(row: FailureRow, now: number, points: number): RateLimiterRes {
-  const msBeforeNext = row.expire === null ? -1 : Math.max(row.expire - now, 0);
+  const msBeforeNext = row.expire === null ? -1 : row.expire - now;
   return new RateLimiterRes(Math.max(points - row.points, 0), msBeforeNext, row.points, false);
 }
