@@ -82,9 +82,9 @@ export interface SoakResult {
   readonly reads: LoadMeasurement;
   readonly syncRuns: { readonly succeeded: number; readonly failed: number };
   readonly errors: number;
-  /** RSS once warmed up (after the first minute, or a tenth of a short soak) and at the end. */
-  readonly rssAfterWarmupBytes: number;
-  readonly rssEndBytes: number;
+  /** The lowest RSS of the first third after warm-up and of the last third, and the growth read from them (soak-figures.ts). */
+  readonly rssFirstLowBytes: number;
+  readonly rssLastLowBytes: number;
   readonly rssGrowthPercent: number;
   /**
    * The largest nodejs_eventloop_lag_p99_seconds read from /metrics after
