@@ -82,7 +82,7 @@ export interface SoakResult {
   readonly reads: LoadMeasurement;
   readonly syncRuns: { readonly succeeded: number; readonly failed: number };
   readonly errors: number;
-  /** The lowest RSS of the first third after warm-up and of the last third, and the growth read from them (soak-figures.ts). */
+  /** The low RSS (lower decile) of the first third after warm-up and of the last third, and the growth read from them (soak-figures.ts). */
   readonly rssFirstLowBytes: number;
   readonly rssLastLowBytes: number;
   readonly rssGrowthPercent: number;

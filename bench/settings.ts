@@ -15,7 +15,7 @@ export function describeSettings(options: BenchOptions): string[] {
     'Server CPU: utime + stime from /proc/<pid>/stat over the row, in % of one core. CPU/req: that CPU time per 200 response, steadier than req/s on a busy machine. Peak RSS: VmHWM reset per row through /proc/<pid>/clear_refs, and VmRSS sampled every 50 ms. Linux only.',
     ...(options.soak
       ? [
-          `Soak: ${options.soakSeconds} s of token requests and reads together at half the capacity just measured (each at a quarter of its own row's req/s, autocannon overallRate), a sync every minute (connection interval 60 s, ${options.sizes.soakSyncUsers.toLocaleString('en-US')} upstream users, 1 % changing every minute); RSS from /proc and nodejs_eventloop_lag_p99_seconds from /metrics sampled every few seconds; growth is the lowest RSS of the last third against the lowest of the first third after the first minute, scaled by 3/2 to the whole span (GC cycles move RSS by up to about 120 MB; a leak raises the lowest readings).`,
+          `Soak: ${options.soakSeconds} s of token requests and reads together at half the capacity just measured (each at a quarter of its own row's req/s, autocannon overallRate), a sync every minute (connection interval 60 s, ${options.sizes.soakSyncUsers.toLocaleString('en-US')} upstream users, 1 % changing every minute); RSS from /proc and nodejs_eventloop_lag_p99_seconds from /metrics sampled every few seconds; growth is the lower decile of RSS in the last third against that of the first third after the first minute, scaled by 3/2 to the whole span (GC cycles move RSS by up to about 120 MB; a leak raises the low readings).`,
         ]
       : []),
   ];

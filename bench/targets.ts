@@ -171,7 +171,7 @@ function soakTargets({ soak }: Measured): TargetResult[] {
     result(
       names[1]!,
       soak.rssGrowthPercent < TARGETS.soakRssGrowthPercent,
-      `${soak.rssGrowthPercent.toFixed(1)} % (lowest RSS ${formatMb(soak.rssFirstLowBytes)} in the first third, ${formatMb(soak.rssLastLowBytes)} in the last)`,
+      `${soak.rssGrowthPercent.toFixed(1)} % (low RSS ${formatMb(soak.rssFirstLowBytes)} in the first third, ${formatMb(soak.rssLastLowBytes)} in the last)`,
     ),
     result(
       names[2]!,

@@ -8,16 +8,17 @@ export interface SoakSample {
 }
 
 /**
- * RSS growth over the soak, read on its lowest readings. Under the soak's load
- * V8 lets the old generation fill between major collections, so RSS climbs by
- * up to about 120 MB over 60-110 s and falls back; a window's median reads
+ * RSS growth over the soak, read on its low readings. Under the soak's load V8
+ * lets the old generation fill between major collections, so RSS climbs by up
+ * to about 120 MB over 60-110 s and falls back; a window's median reads
  * wherever that cycle stands, and the same code read 1.1 % and 10.1 % in two
- * runs that way (docs/benchmarks.md, "Soak"). A leak raises the lowest
- * readings, the cycle does not: so the lowest RSS of the first third after
- * warm-up (the first minute, or a tenth of a short soak) against the lowest of
- * the last third, each third longer than the cycle. For a steady leak the two
- * lowest readings are two thirds of the measured span apart, so their rise is
- * scaled by 3/2: a leak reads at its full size over the span.
+ * runs that way (docs/benchmarks.md, "Soak"). A leak raises the low readings,
+ * the cycle does not: so the low reading of the first third after warm-up (the
+ * first minute, or a tenth of a short soak) against that of the last third,
+ * each third longer than the cycle. The low reading is the lower decile, not
+ * the minimum: RSS can dip for one reading as V8 returns pages and takes them
+ * back. For a steady leak the two are two thirds of the measured span apart,
+ * so their rise is scaled by 3/2: a leak reads at its full size over the span.
  */
 export function rssGrowth(
   samples: readonly SoakSample[],
@@ -25,14 +26,19 @@ export function rssGrowth(
 ): { firstLowBytes: number; lastLowBytes: number; percent: number } {
   const warmup = Math.min(60, seconds / 10);
   const third = (seconds - warmup) / 3;
-  const lowest = (from: number, to: number): number | undefined => {
-    const readings = samples.filter((s) => s.t >= from && s.t <= to && s.rssBytes > 0).map((s) => s.rssBytes);
-    return readings.length === 0 ? undefined : Math.min(...readings);
-  };
-  const firstLow = lowest(warmup, warmup + third);
-  const lastLow = lowest(seconds - third, Number.POSITIVE_INFINITY);
+  const low = (from: number, to: number): number | undefined =>
+    lowerDecile(samples.filter((s) => s.t >= from && s.t <= to && s.rssBytes > 0).map((s) => s.rssBytes));
+  const firstLow = low(warmup, warmup + third);
+  const lastLow = low(seconds - third, Number.POSITIVE_INFINITY);
   if (firstLow === undefined || lastLow === undefined) throw new Error('Too few soak samples to measure RSS growth.');
   return { firstLowBytes: firstLow, lastLowBytes: lastLow, percent: ((lastLow - firstLow) / firstLow) * 100 * 1.5 };
+}
+
+/** The value a tenth of the way up the sorted values (nearest rank). */
+export function lowerDecile(values: readonly number[]): number | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.ceil(sorted.length / 10) - 1];
 }
 
 /**
